@@ -1,0 +1,375 @@
+//! The independent plan checker. It walks each itinerary as written and re-derives every
+//! drive from the travel model itself (not the solver's matrix or scheduler), so that a plan
+//! from anywhere — the solver, a file, another tool — can be verified.
+
+use crate::model::{Location, Problem, Therapist};
+use crate::plan::{Break, BreakPlace, Itinerary, Plan, Stop, Visit};
+use crate::time::Seconds;
+use crate::travel::TravelModel;
+use std::collections::HashMap;
+use std::fmt;
+
+/// One way in which a plan breaks the rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// A stable code: `window_missed`, `overlap`, `shift_broken`, `lunch_broken`,
+    /// `limit_exceeded`, `booking_missing`, `booking_duplicated`, `unknown_booking`,
+    /// `unknown_therapist`, `travel_inconsistent`, `times_inconsistent`, `not_eligible`.
+    pub code: &'static str,
+    /// What is wrong, naming the therapist, day and booking.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// Every violation of `plan` against `problem` with travel times from `model`; empty when
+/// the plan is valid.
+pub fn check(problem: &Problem, model: &dyn TravelModel, plan: &Plan) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut days_seen = Vec::new();
+    for it in &plan.itineraries {
+        let label = format!(
+            "{} on {}",
+            it.therapist,
+            it.date.map_or("the day".into(), |d| d.to_string())
+        );
+        let Some(ti) = problem.therapist_index(&it.therapist) else {
+            out.push(v(
+                "unknown_therapist",
+                format!("itinerary for unknown therapist '{}'", it.therapist),
+            ));
+            continue;
+        };
+        if days_seen.contains(&(ti, it.date)) {
+            out.push(v(
+                "shift_broken",
+                format!("{label}: two itineraries for the same therapist and day"),
+            ));
+        }
+        days_seen.push((ti, it.date));
+        let t = &problem.therapists[ti];
+        if !problem.days.contains(&it.date) || !t.works_on(it.date) {
+            out.push(v(
+                "shift_broken",
+                format!("{label}: not a planned working day of this therapist"),
+            ));
+        }
+        for visit in it.visits() {
+            *seen.entry(visit.booking.as_str()).or_default() += 1;
+        }
+        check_itinerary(problem, model, t, it, &label, &mut out);
+    }
+    for u in &plan.unassigned {
+        *seen.entry(u.booking.as_str()).or_default() += 1;
+        if problem.booking_index(&u.booking).is_none() {
+            out.push(v(
+                "unknown_booking",
+                format!("unassigned booking '{}' is not in the bookings", u.booking),
+            ));
+        }
+    }
+    for b in &problem.bookings {
+        match seen.get(b.id.as_str()).copied().unwrap_or(0) {
+            0 => out.push(v(
+                "booking_missing",
+                format!(
+                    "booking '{}' is neither planned nor listed as unassigned",
+                    b.id
+                ),
+            )),
+            1 => {}
+            n => out.push(v(
+                "booking_duplicated",
+                format!("booking '{}' appears {n} times", b.id),
+            )),
+        }
+    }
+    out
+}
+
+fn v(code: &'static str, message: String) -> Violation {
+    Violation { code, message }
+}
+
+fn check_itinerary(
+    problem: &Problem,
+    model: &dyn TravelModel,
+    t: &Therapist,
+    it: &Itinerary,
+    label: &str,
+    out: &mut Vec<Violation>,
+) {
+    let mut err = |code, msg: String| out.push(v(code, format!("{label}: {msg}")));
+    if it.leave < t.shift.start {
+        err(
+            "shift_broken",
+            format!(
+                "leaves at {} before the shift starts at {}",
+                it.leave, t.shift.start
+            ),
+        );
+    }
+    let breaks: Vec<&Break> = it
+        .stops
+        .iter()
+        .filter_map(|s| {
+            if let Stop::Break(b) = s {
+                Some(b)
+            } else {
+                None
+            }
+        })
+        .collect();
+    match (&t.lunch, breaks.as_slice()) {
+        (None, []) => {}
+        (None, _) => err(
+            "lunch_broken",
+            "has a break but the therapist has no lunch configured".into(),
+        ),
+        (Some(_), []) => err("lunch_broken", "has no lunch break".into()),
+        (Some(l), [b]) => {
+            if b.start < l.window.start || b.end > l.window.end || b.end - b.start < l.duration {
+                err(
+                    "lunch_broken",
+                    format!(
+                        "lunch {}-{} is not {} min inside {}",
+                        b.start,
+                        b.end,
+                        l.duration.0 / 60,
+                        l.window.text()
+                    ),
+                );
+            }
+            if b.start < t.shift.start || b.end > t.shift.end {
+                err(
+                    "lunch_broken",
+                    format!("lunch {}-{} is outside the shift", b.start, b.end),
+                );
+            }
+        }
+        (Some(_), _) => err("lunch_broken", "has more than one break".into()),
+    }
+    let visits: Vec<&Visit> = it.visits().collect();
+    if let Some(max) = t.max_visits {
+        if visits.len() > max as usize {
+            err(
+                "limit_exceeded",
+                format!("{} visits, more than the limit of {max}", visits.len()),
+            );
+        }
+    }
+    let hands_on: Seconds = visits.iter().map(|x| x.end - x.start).sum();
+    if let Some(max) = t.max_hands_on {
+        if hands_on > max {
+            err(
+                "limit_exceeded",
+                format!(
+                    "{} min hands-on, more than the limit of {} min",
+                    hands_on.0 / 60,
+                    max.0 / 60
+                ),
+            );
+        }
+    }
+
+    // Walk the day: `place` is where the therapist is, `free` when they may next do something.
+    let mut place: Location = t.start;
+    let mut free = t.shift.start;
+    let mut depart = it.leave;
+    let mut pending_door_break: Option<&Break> = None;
+    for (i, stop) in it.stops.iter().enumerate() {
+        match stop {
+            Stop::Break(b) => {
+                let next_is_here = |id: &str| matches!(it.stops.get(i + 1), Some(Stop::Visit(n)) if n.booking == id);
+                let prev_is_here = |id: &str| {
+                    i > 0 && matches!(&it.stops[i - 1], Stop::Visit(p) if p.booking == id)
+                };
+                match &b.place {
+                    BreakPlace::Start if i == 0 => {
+                        if b.start < free || b.end > it.leave {
+                            err("overlap", format!("lunch at the start place {}-{} does not end before leaving at {}", b.start, b.end, it.leave));
+                        }
+                    }
+                    BreakPlace::End if i + 1 == it.stops.len() => {
+                        if b.start < it.back {
+                            err(
+                                "overlap",
+                                format!(
+                                    "lunch at the end place starts at {} before arriving at {}",
+                                    b.start, it.back
+                                ),
+                            );
+                        }
+                    }
+                    BreakPlace::Booking(id) if prev_is_here(id) => {
+                        if b.start < free || b.end > depart_of(&it.stops[i - 1]) {
+                            err(
+                                "overlap",
+                                format!(
+                                    "lunch {}-{} at '{id}' overlaps the visit or the drive",
+                                    b.start, b.end
+                                ),
+                            );
+                        }
+                    }
+                    BreakPlace::Booking(id) if next_is_here(id) => pending_door_break = Some(b),
+                    _ => err(
+                        "lunch_broken",
+                        "the break is not at the start, the end, or a neighbouring visit".into(),
+                    ),
+                }
+            }
+            Stop::Visit(x) => {
+                let Some(bi) = problem.booking_index(&x.booking) else {
+                    err(
+                        "unknown_booking",
+                        format!("visit to unknown booking '{}'", x.booking),
+                    );
+                    continue;
+                };
+                let bk = &problem.bookings[bi];
+                let d = model.drive(place, bk.location, depart);
+                if d.time != x.drive_time || d.distance != x.drive_distance {
+                    err(
+                        "travel_inconsistent",
+                        format!(
+                            "drive to '{}' is {} s / {} m, the model says {} s / {} m",
+                            x.booking, x.drive_time.0, x.drive_distance.0, d.time.0, d.distance.0
+                        ),
+                    );
+                }
+                if x.arrival != depart + d.time {
+                    err(
+                        "times_inconsistent",
+                        format!(
+                            "arrives at '{}' at {}, expected {}",
+                            x.booking,
+                            x.arrival,
+                            depart + d.time
+                        ),
+                    );
+                }
+                let mut ready = x.arrival;
+                if let Some(b) = pending_door_break.take() {
+                    if b.start < x.arrival {
+                        err(
+                            "overlap",
+                            format!(
+                                "lunch at '{}' starts at {} before arriving at {}",
+                                x.booking, b.start, x.arrival
+                            ),
+                        );
+                    }
+                    ready = ready.max(b.end);
+                }
+                let setup = bk.setup_for(t);
+                if x.start < ready + setup {
+                    err(
+                        "overlap",
+                        format!(
+                            "'{}' starts at {}, before {} min of set-up after {}",
+                            x.booking,
+                            x.start,
+                            setup.0 / 60,
+                            ready
+                        ),
+                    );
+                }
+                let windows = bk.start_windows(t);
+                if !windows.iter().any(|w| w.contains(x.start)) {
+                    let ws: Vec<String> = windows.iter().map(|w| w.text()).collect();
+                    err(
+                        "window_missed",
+                        format!(
+                            "'{}' starts at {}, outside {}",
+                            x.booking,
+                            x.start,
+                            ws.join(" or ")
+                        ),
+                    );
+                }
+                if x.end != x.start + bk.session {
+                    err(
+                        "times_inconsistent",
+                        format!(
+                            "'{}' lasts {} min, booked {} min",
+                            x.booking,
+                            (x.end - x.start).0 / 60,
+                            bk.session.0 / 60
+                        ),
+                    );
+                }
+                if x.departure < x.end + t.packup {
+                    err(
+                        "overlap",
+                        format!(
+                            "leaves '{}' at {}, before {} min of pack-up after {}",
+                            x.booking,
+                            x.departure,
+                            t.packup.0 / 60,
+                            x.end
+                        ),
+                    );
+                }
+                if bk.date.is_some() && bk.date != it.date {
+                    err(
+                        "not_eligible",
+                        format!("'{}' is booked for another day", x.booking),
+                    );
+                }
+                if bk.therapist.as_ref().is_some_and(|p| *p != t.id) {
+                    err(
+                        "not_eligible",
+                        format!("'{}' is pinned to another therapist", x.booking),
+                    );
+                }
+                if !t.has_skills(&bk.skills) {
+                    err(
+                        "not_eligible",
+                        format!("'{}' needs skills the therapist lacks", x.booking),
+                    );
+                }
+                place = bk.location;
+                free = x.end + t.packup;
+                depart = x.departure;
+            }
+        }
+    }
+    let d = model.drive(place, t.end, depart);
+    if d.time != it.return_drive_time || d.distance != it.return_drive_distance {
+        err(
+            "travel_inconsistent",
+            format!(
+                "drive home is {} s / {} m, the model says {} s / {} m",
+                it.return_drive_time.0, it.return_drive_distance.0, d.time.0, d.distance.0
+            ),
+        );
+    }
+    if it.back != depart + d.time {
+        err(
+            "times_inconsistent",
+            format!("back at {}, expected {}", it.back, depart + d.time),
+        );
+    }
+    if it.back > t.shift.end {
+        err(
+            "shift_broken",
+            format!(
+                "back at {} after the shift ends at {}",
+                it.back, t.shift.end
+            ),
+        );
+    }
+}
+
+fn depart_of(s: &Stop) -> Seconds {
+    match s {
+        Stop::Visit(v) => v.departure,
+        Stop::Break(b) => b.end,
+    }
+}

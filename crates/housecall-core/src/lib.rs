@@ -1,0 +1,25 @@
+//! Housecall's core: the domain model of home-visit planning (bookings, therapists,
+//! shifts), the travel-time interface, the solver, and an independent plan checker.
+//! No file or network I/O happens here; readers and writers live in `housecall-io`.
+//!
+//! Times are integer seconds since local midnight and distances integer metres, behind the
+//! [`Seconds`] and [`Metres`] newtypes, so that costs are exact and reproducible.
+#![warn(missing_docs)]
+
+mod check;
+mod model;
+mod plan;
+mod rng;
+mod solver;
+mod time;
+mod travel;
+
+pub use check::{check, Violation};
+pub use model::{
+    treatment, Booking, Location, Lunch, Priority, Problem, Shift, Therapist, TREATMENTS,
+};
+pub use plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
+pub use rng::SplitMix64;
+pub use solver::{solve, Method, SolveOptions};
+pub use time::{Metres, Seconds, TimeWindow};
+pub use travel::{great_circle_m, Drive, StraightLine, TravelMatrix, TravelModel};

@@ -1,0 +1,228 @@
+//! The domain: bookings, therapists, the shifts they work, and the problem the solver plans.
+//! The model is immutable once built; search state lives in the solver.
+
+use crate::time::{Seconds, TimeWindow};
+use chrono::{Datelike, NaiveDate, Weekday};
+
+/// A point on the map, WGS84 degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Location {
+    /// Latitude in degrees, -90 to 90.
+    pub lat: f64,
+    /// Longitude in degrees, -180 to 180.
+    pub lon: f64,
+}
+
+/// The treatments of the catalogue with their typical session minutes (PRODUCT.md). The
+/// bookings file may always override the minutes.
+pub const TREATMENTS: &[(&str, i64)] = &[
+    ("Swedish Massage", 60),
+    ("Deep Tissue Massage", 60),
+    ("Cupping Therapy", 45),
+    ("Rehabilitation Massage", 60),
+    ("Myofascial Release", 60),
+    ("Trigger Point Release", 45),
+    ("Joint Mobilization", 45),
+    ("Hydrotherapy Applications", 45),
+    ("Geriatric Massage", 45),
+    ("Sports Massage Therapy", 60),
+    ("Energy Healing", 60),
+];
+
+/// Looks a treatment up by name, case-insensitively, and returns its catalogue name and
+/// typical session minutes.
+///
+/// ```
+/// assert_eq!(housecall_core::treatment("cupping therapy"), Some(("Cupping Therapy", 45)));
+/// ```
+pub fn treatment(name: &str) -> Option<(&'static str, i64)> {
+    let name = name.trim();
+    TREATMENTS
+        .iter()
+        .find(|(t, _)| t.eq_ignore_ascii_case(name))
+        .copied()
+}
+
+/// How much a booking matters when not all bookings fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// Optional, weight 1 to 100: higher is more important.
+    Optional(u8),
+    /// Must be served if at all possible; outranks any number of optional bookings.
+    Required,
+}
+
+/// One client visit to plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Booking {
+    /// Unique id, as in the bookings file.
+    pub id: String,
+    /// The client's name, for display.
+    pub client: String,
+    /// Where the session takes place.
+    pub location: Location,
+    /// Treatment name (catalogue spelling where known), for display.
+    pub treatment: Option<String>,
+    /// Hands-on session length.
+    pub session: Seconds,
+    /// Set-up time at the door before the session; `None` takes the therapist's.
+    pub setup: Option<Seconds>,
+    /// Windows in which the session may *start*; empty means the whole shift.
+    pub windows: Vec<TimeWindow>,
+    /// The day the booking is for; `None` means any day that is planned.
+    pub date: Option<NaiveDate>,
+    /// Importance when not all bookings fit.
+    pub priority: Priority,
+    /// Skills the therapist must have (lower case).
+    pub skills: Vec<String>,
+    /// Only this therapist (by id) may serve it.
+    pub therapist: Option<String>,
+}
+
+/// A break the therapist must take during the day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lunch {
+    /// The break lies wholly inside this window.
+    pub window: TimeWindow,
+    /// Length of the break.
+    pub duration: Seconds,
+}
+
+/// A therapist as described in the therapist file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Therapist {
+    /// Unique id, as used by bookings that pin a therapist.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Where the day starts.
+    pub start: Location,
+    /// Where the day ends.
+    pub end: Location,
+    /// Earliest departure from `start` and latest arrival at `end`.
+    pub shift: TimeWindow,
+    /// The lunch break, if any.
+    pub lunch: Option<Lunch>,
+    /// Set-up at the door before each session (the therapist arrives at least this early).
+    pub setup: Seconds,
+    /// Pack-up after each session, before leaving.
+    pub packup: Seconds,
+    /// Most visits in one day.
+    pub max_visits: Option<u32>,
+    /// Most hands-on (session) time in one day.
+    pub max_hands_on: Option<Seconds>,
+    /// Skills the therapist has (lower case).
+    pub skills: Vec<String>,
+    /// Weekdays the therapist works.
+    pub days: Vec<Weekday>,
+}
+
+impl Therapist {
+    /// Whether the therapist works on `date` (an undated plan is worked by everyone).
+    pub fn works_on(&self, date: Option<NaiveDate>) -> bool {
+        date.is_none_or(|d| self.days.contains(&d.weekday()))
+    }
+
+    /// Whether the therapist has every skill in `skills`.
+    pub fn has_skills(&self, skills: &[String]) -> bool {
+        skills.iter().all(|s| self.skills.contains(s))
+    }
+}
+
+/// One therapist working one day: a route to plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shift {
+    /// Index into [`Problem::therapists`].
+    pub therapist: usize,
+    /// The day, or `None` for an undated plan.
+    pub date: Option<NaiveDate>,
+}
+
+/// Everything to plan: bookings, therapists and the shifts (therapist-days) available.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// All bookings given, including those for days not planned (they are reported
+    /// unassigned, never dropped).
+    pub bookings: Vec<Booking>,
+    /// All therapists given.
+    pub therapists: Vec<Therapist>,
+    /// The days planned (`None` for an undated plan), ascending.
+    pub days: Vec<Option<NaiveDate>>,
+    /// Therapist-days to plan, in order of date then therapist.
+    pub shifts: Vec<Shift>,
+}
+
+impl Problem {
+    /// Builds the problem for the given days. With `date` set, only that day is planned.
+    /// Otherwise every distinct booking date is planned, or one undated day when no booking
+    /// carries a date. A shift is made for every therapist who works on a planned day.
+    pub fn new(
+        bookings: Vec<Booking>,
+        therapists: Vec<Therapist>,
+        date: Option<NaiveDate>,
+    ) -> Self {
+        let days: Vec<Option<NaiveDate>> = match date {
+            Some(d) => vec![Some(d)],
+            None => {
+                let mut ds: Vec<NaiveDate> = bookings.iter().filter_map(|b| b.date).collect();
+                ds.sort();
+                ds.dedup();
+                if ds.is_empty() {
+                    vec![None]
+                } else {
+                    ds.into_iter().map(Some).collect()
+                }
+            }
+        };
+        let shifts = days
+            .iter()
+            .flat_map(|&d| {
+                therapists
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, t)| t.works_on(d))
+                    .map(move |(i, _)| Shift {
+                        therapist: i,
+                        date: d,
+                    })
+            })
+            .collect();
+        Problem {
+            bookings,
+            therapists,
+            days,
+            shifts,
+        }
+    }
+
+    /// The therapist working shift `s`.
+    pub fn therapist_of(&self, s: &Shift) -> &Therapist {
+        &self.therapists[s.therapist]
+    }
+
+    /// Index of the therapist with this id.
+    pub fn therapist_index(&self, id: &str) -> Option<usize> {
+        self.therapists.iter().position(|t| t.id == id)
+    }
+
+    /// Index of the booking with this id.
+    pub fn booking_index(&self, id: &str) -> Option<usize> {
+        self.bookings.iter().position(|b| b.id == id)
+    }
+}
+
+impl Booking {
+    /// The set-up time at the door for this booking when served by `t`.
+    pub fn setup_for(&self, t: &Therapist) -> Seconds {
+        self.setup.unwrap_or(t.setup)
+    }
+
+    /// The start windows that apply on a shift: the booking's own, or the whole shift.
+    pub fn start_windows(&self, t: &Therapist) -> Vec<TimeWindow> {
+        if self.windows.is_empty() {
+            vec![t.shift]
+        } else {
+            self.windows.clone()
+        }
+    }
+}

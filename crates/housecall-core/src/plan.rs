@@ -1,0 +1,238 @@
+//! A plan: one itinerary per therapist-day, and the bookings that could not be served with
+//! their reasons. Bookings are referred to by id so that a plan read back from a file can be
+//! checked against the problem independently.
+
+use crate::model::Problem;
+use crate::time::{Metres, Seconds};
+use chrono::NaiveDate;
+use std::fmt;
+
+/// A client visit within an itinerary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Visit {
+    /// The booking's id.
+    pub booking: String,
+    /// Arrival at the door.
+    pub arrival: Seconds,
+    /// Session start.
+    pub start: Seconds,
+    /// Session end.
+    pub end: Seconds,
+    /// Departure from the door (after pack-up, and after lunch when lunch is taken here).
+    pub departure: Seconds,
+    /// The drive into this stop, from the previous place.
+    pub drive_time: Seconds,
+    /// Length of that drive.
+    pub drive_distance: Metres,
+}
+
+/// Where a lunch break is taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BreakPlace {
+    /// At the start place, before leaving.
+    Start,
+    /// At the end place, after coming back.
+    End,
+    /// At this booking's place (after pack-up, or at the door on arrival before set-up).
+    Booking(String),
+}
+
+/// The lunch break within an itinerary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Break {
+    /// Start of the break.
+    pub start: Seconds,
+    /// End of the break.
+    pub end: Seconds,
+    /// Where it is taken.
+    pub place: BreakPlace,
+}
+
+/// One entry of an itinerary, in time order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// A client visit.
+    Visit(Visit),
+    /// The lunch break.
+    Break(Break),
+}
+
+/// One therapist's day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Itinerary {
+    /// The therapist's id.
+    pub therapist: String,
+    /// The day, `None` for an undated plan.
+    pub date: Option<NaiveDate>,
+    /// Departure from the start place.
+    pub leave: Seconds,
+    /// Visits and the break, in time order.
+    pub stops: Vec<Stop>,
+    /// The drive from the last visit to the end place.
+    pub return_drive_time: Seconds,
+    /// Length of that drive.
+    pub return_drive_distance: Metres,
+    /// Arrival at the end place.
+    pub back: Seconds,
+}
+
+impl Itinerary {
+    /// The visits, without the break.
+    pub fn visits(&self) -> impl Iterator<Item = &Visit> {
+        self.stops.iter().filter_map(|s| match s {
+            Stop::Visit(v) => Some(v),
+            Stop::Break(_) => None,
+        })
+    }
+
+    /// The lunch break, if the itinerary has one.
+    pub fn lunch(&self) -> Option<&Break> {
+        self.stops.iter().find_map(|s| match s {
+            Stop::Break(b) => Some(b),
+            Stop::Visit(_) => None,
+        })
+    }
+
+    /// Total driving time, the drive home included.
+    pub fn drive_time(&self) -> Seconds {
+        self.visits().map(|v| v.drive_time).sum::<Seconds>() + self.return_drive_time
+    }
+
+    /// Total driving distance, the drive home included.
+    pub fn drive_distance(&self) -> Metres {
+        self.visits().map(|v| v.drive_distance).sum::<Metres>() + self.return_drive_distance
+    }
+
+    /// Total hands-on (session) time.
+    pub fn hands_on(&self) -> Seconds {
+        self.visits().map(|v| v.end - v.start).sum()
+    }
+
+    /// Length of the day, from leaving to coming back.
+    pub fn day_length(&self) -> Seconds {
+        self.back - self.leave
+    }
+
+    /// Idle time at each visit, in visit order: waiting at the door beyond set-up (and
+    /// lunch taken there) before the session, plus lingering after pack-up (and lunch).
+    pub fn waits(&self, problem: &Problem) -> Vec<Seconds> {
+        let therapist = problem
+            .therapist_index(&self.therapist)
+            .map(|t| &problem.therapists[t]);
+        let mut out = Vec::new();
+        for (i, stop) in self.stops.iter().enumerate() {
+            let Stop::Visit(v) = stop else { continue };
+            let (setup, packup) = match (therapist, problem.booking_index(&v.booking)) {
+                (Some(t), Some(b)) => (problem.bookings[b].setup_for(t), t.packup),
+                _ => (Seconds(0), Seconds(0)),
+            };
+            let break_here = |j: Option<usize>| match j.and_then(|j| self.stops.get(j)) {
+                Some(Stop::Break(b)) if b.place == BreakPlace::Booking(v.booking.clone()) => {
+                    Some(b.clone())
+                }
+                _ => None,
+            };
+            let ready = break_here(i.checked_sub(1)).map_or(v.arrival, |b| b.end.max(v.arrival));
+            let lunch_after = break_here(Some(i + 1)).map_or(Seconds(0), |b| b.end - b.start);
+            let before = v.start - setup - ready;
+            let after = v.departure - v.end - packup - lunch_after;
+            out.push(Seconds(before.0.max(0) + after.0.max(0)));
+        }
+        out
+    }
+}
+
+/// Why a booking was not served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// The booking is for a day that is not being planned.
+    OtherDate,
+    /// No therapist works on the booking's day.
+    NoTherapistThatDay,
+    /// The pinned therapist does not exist or does not work that day.
+    TherapistUnavailable,
+    /// No therapist working that day has the skills it needs.
+    MissingSkill,
+    /// The session alone is longer than the therapist's hands-on limit.
+    ExceedsHandsOnLimit,
+    /// Even alone in the day, no start window can be reached within the shift and lunch.
+    NoWindowFits,
+    /// It fits alone, but not together with the bookings that were served.
+    DayFull,
+}
+
+impl Reason {
+    /// Every reason, for parsing and documentation.
+    pub const ALL: [Reason; 7] = [
+        Reason::OtherDate,
+        Reason::NoTherapistThatDay,
+        Reason::TherapistUnavailable,
+        Reason::MissingSkill,
+        Reason::ExceedsHandsOnLimit,
+        Reason::NoWindowFits,
+        Reason::DayFull,
+    ];
+
+    /// The stable machine-readable code, e.g. `day_full`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::OtherDate => "other_date",
+            Reason::NoTherapistThatDay => "no_therapist_that_day",
+            Reason::TherapistUnavailable => "therapist_unavailable",
+            Reason::MissingSkill => "missing_skill",
+            Reason::ExceedsHandsOnLimit => "exceeds_hands_on_limit",
+            Reason::NoWindowFits => "no_window_fits",
+            Reason::DayFull => "day_full",
+        }
+    }
+
+    /// The reason for a code, if it is one.
+    pub fn from_code(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A booking that is not in any itinerary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unassigned {
+    /// The booking's id.
+    pub booking: String,
+    /// Why.
+    pub reason: Reason,
+    /// A sentence for people.
+    pub detail: String,
+}
+
+/// The answer to a [`Problem`](crate::Problem).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// Itineraries with at least one visit.
+    pub itineraries: Vec<Itinerary>,
+    /// Bookings not served.
+    pub unassigned: Vec<Unassigned>,
+    /// Whether the solver proved that no plan serves more priority with less driving.
+    pub proven_optimal: bool,
+}
+
+impl Plan {
+    /// Total driving time over all itineraries.
+    pub fn drive_time(&self) -> Seconds {
+        self.itineraries.iter().map(Itinerary::drive_time).sum()
+    }
+
+    /// Total driving distance over all itineraries.
+    pub fn drive_distance(&self) -> Metres {
+        self.itineraries.iter().map(Itinerary::drive_distance).sum()
+    }
+
+    /// Number of bookings served.
+    pub fn served(&self) -> usize {
+        self.itineraries.iter().map(|i| i.visits().count()).sum()
+    }
+}

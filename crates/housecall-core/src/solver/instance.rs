@@ -1,0 +1,122 @@
+//! The problem compiled for search: integer data per shift and booking, the travel matrix,
+//! and which bookings each shift may serve.
+
+use crate::model::{Priority, Problem};
+use crate::travel::{TravelMatrix, TravelModel};
+
+/// A therapist-day as the search sees it. Times are seconds since midnight.
+#[derive(Clone, Debug)]
+pub(crate) struct ShiftData {
+    pub start_loc: usize,
+    pub end_loc: usize,
+    pub open: i64,
+    pub close: i64,
+    /// `(window start, window end, minutes)` of the lunch break.
+    pub lunch: Option<(i64, i64, i64)>,
+    pub setup: i64,
+    pub packup: i64,
+    pub max_visits: usize,
+    pub max_hands_on: i64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct BookingData {
+    pub loc: usize,
+    pub session: i64,
+    pub setup: Option<i64>,
+    /// Start windows sorted by start; empty means the whole shift.
+    pub windows: Vec<(i64, i64)>,
+    pub priority: Priority,
+}
+
+pub(crate) struct Instance<'p> {
+    pub problem: &'p Problem,
+    pub matrix: TravelMatrix,
+    pub shifts: Vec<ShiftData>,
+    pub bookings: Vec<BookingData>,
+    /// `can_serve[b]`: the shifts that may serve booking `b` by date, pin, skills and limits
+    /// (time feasibility alone is checked separately).
+    pub can_serve: Vec<Vec<usize>>,
+}
+
+impl<'p> Instance<'p> {
+    pub fn new(problem: &'p Problem, model: &dyn TravelModel) -> Self {
+        let nb = problem.bookings.len();
+        let mut locations: Vec<_> = problem.bookings.iter().map(|b| b.location).collect();
+        let mut therapist_locs = Vec::new();
+        for t in &problem.therapists {
+            therapist_locs.push((locations.len(), locations.len() + 1));
+            locations.push(t.start);
+            locations.push(t.end);
+        }
+        let matrix = TravelMatrix::build(model, &locations);
+        let shifts = problem
+            .shifts
+            .iter()
+            .map(|s| {
+                let t = &problem.therapists[s.therapist];
+                let (start_loc, end_loc) = therapist_locs[s.therapist];
+                ShiftData {
+                    start_loc,
+                    end_loc,
+                    open: t.shift.start.0,
+                    close: t.shift.end.0,
+                    lunch: t
+                        .lunch
+                        .map(|l| (l.window.start.0, l.window.end.0, l.duration.0)),
+                    setup: t.setup.0,
+                    packup: t.packup.0,
+                    max_visits: t.max_visits.map_or(usize::MAX, |v| v as usize),
+                    max_hands_on: t.max_hands_on.map_or(i64::MAX, |h| h.0),
+                }
+            })
+            .collect();
+        let bookings = problem
+            .bookings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mut windows: Vec<_> = b.windows.iter().map(|w| (w.start.0, w.end.0)).collect();
+                windows.sort();
+                BookingData {
+                    loc: i,
+                    session: b.session.0,
+                    setup: b.setup.map(|s| s.0),
+                    windows,
+                    priority: b.priority,
+                }
+            })
+            .collect();
+        let can_serve = (0..nb)
+            .map(|b| {
+                let bk = &problem.bookings[b];
+                problem
+                    .shifts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| {
+                        let t = &problem.therapists[s.therapist];
+                        (bk.date.is_none() || bk.date == s.date)
+                            && bk.therapist.as_ref().is_none_or(|p| *p == t.id)
+                            && t.has_skills(&bk.skills)
+                            && t.max_hands_on.is_none_or(|h| bk.session <= h)
+                            && t.max_visits != Some(0)
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        Instance {
+            problem,
+            matrix,
+            shifts,
+            bookings,
+            can_serve,
+        }
+    }
+
+    /// Number of bookings.
+    pub fn n(&self) -> usize {
+        self.bookings.len()
+    }
+}

@@ -1,0 +1,386 @@
+//! The visit planner: compiles a [`Problem`] for search, plans small independent shifts
+//! exactly and everything else with a parallel heuristic, and turns the result into a
+//! timed [`Plan`] with every unserved booking listed with its reason.
+
+mod exact;
+mod instance;
+mod route;
+mod search;
+
+use crate::model::{Priority, Problem};
+use crate::plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
+use crate::time::Seconds;
+use crate::travel::TravelModel;
+use instance::Instance;
+use rayon::prelude::*;
+use route::{LunchAt, Scheduler, Timed};
+use search::Search;
+use std::time::{Duration, Instant};
+
+/// How to solve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Exact where every shift is independent and has at most 12 candidate bookings;
+    /// heuristic search otherwise.
+    Auto,
+    /// Always the heuristic search (for comparison and testing).
+    Heuristic,
+}
+
+/// Settings of a solve. Results are deterministic for a given seed, thread count and
+/// iteration count, as long as the time limit is not reached first.
+#[derive(Clone, Debug)]
+pub struct SolveOptions {
+    /// Seed of the search.
+    pub seed: u64,
+    /// Independent searches run in parallel (at least 1); the best plan wins.
+    pub threads: usize,
+    /// Ruin-and-recreate rounds per search.
+    pub iterations: usize,
+    /// Wall-clock limit for the search, if any.
+    pub time_limit: Option<Duration>,
+    /// Exact where possible, or always heuristic.
+    pub method: Method,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            seed: 1,
+            threads: 2,
+            iterations: 300,
+            time_limit: None,
+            method: Method::Auto,
+        }
+    }
+}
+
+/// The objective, compared lexicographically; smaller is better: most required bookings
+/// served, then most optional priority weight, then least driving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Score {
+    required_missed: i64,
+    weight_missed: i64,
+    drive: i64,
+}
+
+impl Score {
+    /// A score from what is served (counted negatively: a baseline-free ordering).
+    fn new(required_served: i64, weight_served: i64, drive: i64) -> Self {
+        Score {
+            required_missed: -required_served,
+            weight_missed: -weight_served,
+            drive,
+        }
+    }
+
+    /// What serving a booking of this priority adds: `(required, weight)`.
+    fn served_value(p: Priority) -> (i64, i64) {
+        match p {
+            Priority::Required => (1, 0),
+            Priority::Optional(w) => (0, w as i64),
+        }
+    }
+}
+
+/// Plans the problem: every booking ends up in exactly one itinerary or in the unassigned
+/// list with its reason.
+///
+/// ```
+/// use housecall_core::*;
+/// let home = Location { lat: 43.685, lon: -79.76 };
+/// let therapist = Therapist {
+///     id: "t1".into(), name: "Alex".into(), start: home, end: home,
+///     shift: TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).unwrap(),
+///     lunch: None, setup: Seconds::from_minutes(10), packup: Seconds::from_minutes(5),
+///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![],
+/// };
+/// let booking = Booking {
+///     id: "b1".into(), client: "Jo".into(), location: Location { lat: 43.59, lon: -79.64 },
+///     treatment: None, session: Seconds::from_minutes(60), setup: None,
+///     windows: vec![TimeWindow::new(Seconds::hm(10, 0), Seconds::hm(11, 0)).unwrap()],
+///     date: None, priority: Priority::Required, skills: vec![], therapist: None,
+/// };
+/// let problem = Problem::new(vec![booking], vec![therapist], None);
+/// let model = StraightLine { circuity: 1.3, local_kmh: 40.0, local_m: 5000.0,
+///                            through_kmh: 80.0, overhead: Seconds(120) };
+/// let plan = solve(&problem, &model, &SolveOptions::default());
+/// assert_eq!(plan.served(), 1);
+/// assert!(plan.proven_optimal);
+/// assert!(check(&problem, &model, &plan).is_empty());
+/// ```
+pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) -> Plan {
+    let inst = Instance::new(problem, model);
+    let n = inst.n();
+    // Shifts on which each booking fits, alone.
+    let shifts_of: Vec<Vec<usize>> = (0..n)
+        .map(|b| {
+            inst.can_serve[b]
+                .iter()
+                .copied()
+                .filter(|&s| {
+                    Scheduler {
+                        inst: &inst,
+                        shift: s,
+                    }
+                    .cost(&[b])
+                    .is_some()
+                })
+                .collect()
+        })
+        .collect();
+    let candidates: Vec<usize> = (0..n).filter(|&b| !shifts_of[b].is_empty()).collect();
+
+    let per_shift: Vec<Vec<usize>> = (0..inst.shifts.len())
+        .map(|s| {
+            candidates
+                .iter()
+                .copied()
+                .filter(|&b| shifts_of[b].contains(&s))
+                .collect()
+        })
+        .collect();
+    let independent = candidates.iter().all(|&b| shifts_of[b].len() == 1);
+    let exact = opts.method == Method::Auto
+        && independent
+        && per_shift.iter().all(|c| c.len() <= exact::MAX_EXACT);
+
+    let routes: Vec<Vec<usize>> = if exact {
+        per_shift
+            .par_iter()
+            .enumerate()
+            .map(|(s, c)| exact::best_route(&inst, s, c))
+            .collect()
+    } else {
+        heuristic(&inst, &shifts_of, &candidates, opts)
+    };
+    assemble(&inst, &shifts_of, routes, exact)
+}
+
+/// Runs `opts.threads` independent searches with derived seeds and keeps the best plan (ties
+/// go to the lowest search index, so the result does not depend on scheduling).
+fn heuristic(
+    inst: &Instance,
+    shifts_of: &[Vec<usize>],
+    cands: &[usize],
+    opts: &SolveOptions,
+) -> Vec<Vec<usize>> {
+    let deadline = opts.time_limit.map(|d| Instant::now() + d);
+    let threads = opts.threads.max(1);
+    let run = |i: usize| {
+        let seed = opts
+            .seed
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(i as u64);
+        let mut search = Search::new(inst, shifts_of, seed);
+        let st = search.run(cands, opts.iterations, deadline);
+        let score = search.score(&st);
+        let waiting: i64 = st
+            .routes
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_empty())
+            .filter_map(|(s, r)| {
+                let sched = Scheduler { inst, shift: s };
+                Some(sched.timed(r)?.waiting(&sched, r))
+            })
+            .sum();
+        ((score, waiting, i), st.routes)
+    };
+    let results: Vec<_> = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(|| (0..threads).into_par_iter().map(run).collect()),
+        Err(_) => (0..threads).map(run).collect(),
+    };
+    results
+        .into_iter()
+        .min_by_key(|r| r.0)
+        .map(|r| r.1)
+        .unwrap_or_default()
+}
+
+/// Times every route and lists the bookings that are not served.
+fn assemble(
+    inst: &Instance,
+    shifts_of: &[Vec<usize>],
+    routes: Vec<Vec<usize>>,
+    proven: bool,
+) -> Plan {
+    let p = inst.problem;
+    let mut served = vec![false; inst.n()];
+    let mut itineraries = Vec::new();
+    let mut proven_optimal = proven;
+    for (s, route) in routes.iter().enumerate() {
+        if route.is_empty() {
+            continue;
+        }
+        let sched = Scheduler { inst, shift: s };
+        let Some(timed) = sched.timed(route) else {
+            // The search only keeps feasible routes; should one fail to time, its bookings
+            // are reported rather than lost.
+            debug_assert!(false, "a route kept by the search could not be timed");
+            proven_optimal = false;
+            continue;
+        };
+        for &b in route {
+            served[b] = true;
+        }
+        itineraries.push(itinerary(inst, s, route, &timed));
+    }
+    let unassigned = (0..inst.n())
+        .filter(|&b| !served[b])
+        .map(|b| {
+            let (reason, detail) = if shifts_of[b].is_empty() {
+                why_not(inst, b)
+            } else {
+                (
+                    Reason::DayFull,
+                    "fits alone, but not together with the visits that were planned".to_string(),
+                )
+            };
+            Unassigned {
+                booking: p.bookings[b].id.clone(),
+                reason,
+                detail,
+            }
+        })
+        .collect();
+    Plan {
+        itineraries,
+        unassigned,
+        proven_optimal,
+    }
+}
+
+fn itinerary(inst: &Instance, s: usize, route: &[usize], t: &Timed) -> Itinerary {
+    let p = inst.problem;
+    let shift = &p.shifts[s];
+    let sd = &inst.shifts[s];
+    let mut prev = sd.start_loc;
+    let mut leave = t.leave;
+    let mut stops: Vec<Stop> = Vec::with_capacity(route.len() + 1);
+    for (&b, st) in route.iter().zip(&t.stops) {
+        let loc = inst.bookings[b].loc;
+        stops.push(Stop::Visit(Visit {
+            booking: p.bookings[b].id.clone(),
+            arrival: Seconds(st.arrival),
+            start: Seconds(st.start),
+            end: Seconds(st.end),
+            departure: Seconds(st.departure),
+            drive_time: Seconds(st.drive),
+            drive_distance: inst.matrix.drive(prev, loc, Seconds(leave)).distance,
+        }));
+        leave = st.departure;
+        prev = loc;
+    }
+    let return_distance = inst.matrix.drive(prev, sd.end_loc, Seconds(leave)).distance;
+    if let Some((at, start, end)) = t.lunch {
+        let (pos, place) = match at {
+            LunchAt::Place(0) => (0, BreakPlace::Start),
+            LunchAt::Place(g) => (g, BreakPlace::Booking(p.bookings[route[g - 1]].id.clone())),
+            LunchAt::Door(g) if g == route.len() => (g, BreakPlace::End),
+            LunchAt::Door(g) => (g, BreakPlace::Booking(p.bookings[route[g]].id.clone())),
+            LunchAt::None => unreachable!("a timed lunch has a place"),
+        };
+        stops.insert(
+            pos,
+            Stop::Break(Break {
+                start: Seconds(start),
+                end: Seconds(end),
+                place,
+            }),
+        );
+    }
+    Itinerary {
+        therapist: p.therapists[shift.therapist].id.clone(),
+        date: shift.date,
+        leave: Seconds(t.leave),
+        stops,
+        return_drive_time: Seconds(t.return_drive),
+        return_drive_distance: return_distance,
+        back: Seconds(t.back),
+    }
+}
+
+/// Why booking `b` fits no shift at all, checked in the order a person would: day,
+/// therapist, skills, limits, time.
+fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
+    let p = inst.problem;
+    let bk = &p.bookings[b];
+    let day_text =
+        |d: Option<chrono::NaiveDate>| d.map_or("the planned day".to_string(), |d| d.to_string());
+    if let Some(d) = bk.date {
+        if !p.days.contains(&Some(d)) {
+            let planned: Vec<String> = p.days.iter().map(|&d| day_text(d)).collect();
+            return (
+                Reason::OtherDate,
+                format!("booked for {d}; this plan covers {}", planned.join(", ")),
+            );
+        }
+    }
+    let on_day: Vec<_> = p
+        .shifts
+        .iter()
+        .filter(|s| bk.date.is_none() || s.date == bk.date)
+        .collect();
+    if on_day.is_empty() {
+        return (
+            Reason::NoTherapistThatDay,
+            format!("no therapist works on {}", day_text(bk.date)),
+        );
+    }
+    let pinned: Vec<_> = on_day
+        .iter()
+        .filter(|s| {
+            bk.therapist
+                .as_ref()
+                .is_none_or(|t| *t == p.therapists[s.therapist].id)
+        })
+        .collect();
+    if pinned.is_empty() {
+        let who = bk.therapist.as_deref().unwrap_or_default();
+        let msg = match p.therapist_index(who) {
+            None => format!("pinned to therapist '{who}', who is not in the therapist file"),
+            Some(_) => format!(
+                "pinned to therapist '{who}', who does not work on {}",
+                day_text(bk.date)
+            ),
+        };
+        return (Reason::TherapistUnavailable, msg);
+    }
+    let skilled: Vec<_> = pinned
+        .iter()
+        .filter(|s| p.therapists[s.therapist].has_skills(&bk.skills))
+        .collect();
+    if skilled.is_empty() {
+        return (
+            Reason::MissingSkill,
+            format!(
+                "needs {}; no therapist available has it",
+                bk.skills.join(", ")
+            ),
+        );
+    }
+    let within = skilled.iter().any(|s| {
+        let t = &p.therapists[s.therapist];
+        t.max_hands_on.is_none_or(|h| bk.session <= h) && t.max_visits != Some(0)
+    });
+    if !within {
+        return (
+            Reason::ExceedsHandsOnLimit,
+            format!(
+                "a {}-minute session is more than the therapist's daily hands-on limit",
+                bk.session.0 / 60
+            ),
+        );
+    }
+    let windows: Vec<String> = bk.windows.iter().map(|w| w.text()).collect();
+    let windows = if windows.is_empty() {
+        "the whole shift".to_string()
+    } else {
+        windows.join(" or ")
+    };
+    (
+        Reason::NoWindowFits,
+        format!("no start in {windows} can be reached, with set-up, drive, lunch and the way home, within the shift"),
+    )
+}

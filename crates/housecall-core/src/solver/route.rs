@@ -1,0 +1,260 @@
+//! Scheduling one route: given a shift and an order of bookings, when does everything happen?
+//!
+//! The forward simulation leaves as early as allowed, waits at the door for a window when
+//! early, and places the lunch break in the gap (before or after a drive) that lets the day
+//! end earliest. [`Scheduler::timed`] then delays the departure as far as it can without
+//! ending later, which removes avoidable waiting.
+
+use super::instance::Instance;
+
+/// Where lunch goes: `Place(g)` after finishing node `g` (0 = at the start place), before
+/// driving on; `Door(g)` on arrival at node `g + 1` (n + 1 = the end place), before set-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LunchAt {
+    None,
+    Place(usize),
+    Door(usize),
+}
+
+/// The outcome of a feasible simulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RouteCost {
+    /// Total driving seconds.
+    pub drive: i64,
+    /// When the day is over: arrival at the end place, or the end of lunch taken there.
+    pub finish: i64,
+}
+
+/// Times of one visit, seconds since midnight.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StopTimes {
+    pub arrival: i64,
+    pub start: i64,
+    pub end: i64,
+    pub departure: i64,
+    pub drive: i64,
+}
+
+/// A fully timed route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Timed {
+    pub leave: i64,
+    pub stops: Vec<StopTimes>,
+    pub lunch: Option<(LunchAt, i64, i64)>,
+    pub return_drive: i64,
+    pub back: i64,
+    pub cost: RouteCost,
+}
+
+/// Why a simulation failed, and at which node (0 = start, k = k-th visit, n + 1 = end).
+#[derive(Clone, Copy, Debug)]
+enum Fail {
+    /// Lunch could not fit in its window at the chosen gap (nor at any later one).
+    LunchLate,
+    /// A window, or the end of the shift, was missed at this node.
+    At(usize),
+}
+
+pub(crate) struct Scheduler<'a, 'p> {
+    pub inst: &'a Instance<'p>,
+    pub shift: usize,
+}
+
+impl Scheduler<'_, '_> {
+    /// Whether `seq` respects the shift's visit and hands-on limits.
+    pub fn within_limits(&self, seq: &[usize]) -> bool {
+        let s = &self.inst.shifts[self.shift];
+        seq.len() <= s.max_visits
+            && seq
+                .iter()
+                .map(|&b| self.inst.bookings[b].session)
+                .sum::<i64>()
+                <= s.max_hands_on
+    }
+
+    /// The earliest session start for booking `b` when the therapist is at the door and free
+    /// to set up at `ready`; `None` when every window has closed.
+    pub fn session_start(&self, b: usize, ready: i64) -> Option<i64> {
+        let s = &self.inst.shifts[self.shift];
+        let bd = &self.inst.bookings[b];
+        let r0 = ready + bd.setup.unwrap_or(s.setup);
+        if bd.windows.is_empty() {
+            (r0 <= s.close).then_some(r0)
+        } else {
+            bd.windows.iter().find(|w| w.1 >= r0).map(|w| w.0.max(r0))
+        }
+    }
+
+    fn simulate(
+        &self,
+        seq: &[usize],
+        depart: i64,
+        lunch: LunchAt,
+        mut record: Option<&mut Timed>,
+    ) -> Result<RouteCost, Fail> {
+        let inst = self.inst;
+        let s = &inst.shifts[self.shift];
+        let n = seq.len();
+        let (la, lb, ll) = s.lunch.unwrap_or((0, 0, 0));
+        let mut t = depart;
+        let mut prev = s.start_loc;
+        let mut drive = 0;
+        #[allow(clippy::needless_range_loop)] // k also names the gaps and the end node
+        for k in 0..=n {
+            if lunch == LunchAt::Place(k) {
+                let ls = t.max(la);
+                if ls + ll > lb {
+                    return Err(Fail::LunchLate);
+                }
+                t = ls + ll;
+                if let Some(r) = record.as_deref_mut() {
+                    r.lunch = Some((lunch, ls, t));
+                    match k {
+                        0 => r.leave = t,
+                        _ => r.stops[k - 1].departure = t,
+                    }
+                }
+            }
+            let to = if k < n {
+                inst.bookings[seq[k]].loc
+            } else {
+                s.end_loc
+            };
+            let d = inst.matrix.secs(prev, to, t);
+            drive += d;
+            let arrival = t + d;
+            let mut ready = arrival;
+            if lunch == LunchAt::Door(k) {
+                let ls = arrival.max(la);
+                if ls + ll > lb {
+                    return Err(Fail::LunchLate);
+                }
+                ready = ls + ll;
+                if let Some(r) = record.as_deref_mut() {
+                    r.lunch = Some((lunch, ls, ready));
+                }
+            }
+            if k == n {
+                if arrival > s.close || ready > s.close {
+                    return Err(Fail::At(n + 1));
+                }
+                if let Some(r) = record.as_deref_mut() {
+                    r.return_drive = d;
+                    r.back = arrival;
+                }
+                return Ok(RouteCost {
+                    drive,
+                    finish: ready,
+                });
+            }
+            let Some(start) = self.session_start(seq[k], ready) else {
+                return Err(Fail::At(k + 1));
+            };
+            let end = start + inst.bookings[seq[k]].session;
+            t = end + s.packup;
+            if let Some(r) = record.as_deref_mut() {
+                r.stops[k] = StopTimes {
+                    arrival,
+                    start,
+                    end,
+                    departure: t,
+                    drive: d,
+                };
+            }
+            prev = to;
+        }
+        unreachable!("the loop returns at k == n")
+    }
+
+    /// The lunch placement that ends the day earliest when leaving at `depart`.
+    fn best_lunch(&self, seq: &[usize], depart: i64) -> Option<(LunchAt, RouteCost)> {
+        if self.inst.shifts[self.shift].lunch.is_none() {
+            return self
+                .simulate(seq, depart, LunchAt::None, None)
+                .ok()
+                .map(|c| (LunchAt::None, c));
+        }
+        let mut best: Option<(LunchAt, RouteCost)> = None;
+        for g in 0..=seq.len() {
+            let mut stop = false;
+            for at in [LunchAt::Door(g), LunchAt::Place(g)] {
+                match self.simulate(seq, depart, at, None) {
+                    Ok(c) => {
+                        if best.is_none_or(|(_, b)| c.finish < b.finish) {
+                            best = Some((at, c));
+                        }
+                    }
+                    // Later gaps only start lunch later, or keep a failing prefix.
+                    Err(Fail::LunchLate) => stop |= matches!(at, LunchAt::Place(_)),
+                    Err(Fail::At(node)) => stop |= node <= g,
+                }
+            }
+            if stop {
+                break;
+            }
+        }
+        best
+    }
+
+    /// Feasibility and cost of visiting `seq` in order, leaving as early as the shift allows.
+    /// `None` when a window, the shift, the lunch or a limit cannot be met.
+    pub fn cost(&self, seq: &[usize]) -> Option<RouteCost> {
+        if !self.within_limits(seq) {
+            return None;
+        }
+        let open = self.inst.shifts[self.shift].open;
+        self.best_lunch(seq, open).map(|(_, c)| c)
+    }
+
+    /// The full timetable of `seq`: the latest departure that still ends the day as early as
+    /// possible, so that avoidable waiting is removed.
+    pub fn timed(&self, seq: &[usize]) -> Option<Timed> {
+        if !self.within_limits(seq) {
+            return None;
+        }
+        let s = &self.inst.shifts[self.shift];
+        let (_, first) = self.best_lunch(seq, s.open)?;
+        let (mut lo, mut hi) = (s.open, s.close);
+        while lo < hi {
+            let mid = lo + (hi - lo + 1) / 2;
+            match self.best_lunch(seq, mid) {
+                Some((_, c)) if c.finish <= first.finish => lo = mid,
+                _ => hi = mid - 1,
+            }
+        }
+        let (at, _) = self.best_lunch(seq, lo)?;
+        let mut timed = Timed {
+            leave: lo,
+            stops: vec![StopTimes::default(); seq.len()],
+            lunch: None,
+            return_drive: 0,
+            back: 0,
+            cost: RouteCost {
+                drive: 0,
+                finish: 0,
+            },
+        };
+        timed.cost = self.simulate(seq, lo, at, Some(&mut timed)).ok()?;
+        Some(timed)
+    }
+}
+
+impl Timed {
+    /// Seconds spent neither driving, setting up, treating, packing up nor at lunch, between
+    /// leaving and the end of the day.
+    pub fn waiting(&self, sched: &Scheduler, seq: &[usize]) -> i64 {
+        let s = &sched.inst.shifts[sched.shift];
+        let busy: i64 = seq
+            .iter()
+            .map(|&b| {
+                let bd = &sched.inst.bookings[b];
+                bd.setup.unwrap_or(s.setup) + bd.session + s.packup
+            })
+            .sum();
+        let lunch = self.lunch.map_or(
+            0,
+            |(at, a, b)| if at == LunchAt::Place(0) { 0 } else { b - a },
+        );
+        self.cost.finish - self.leave - self.cost.drive - busy - lunch
+    }
+}

@@ -1,0 +1,303 @@
+//! The bookings CSV: one row per booking, a header naming the columns in any order.
+//!
+//! | column | meaning |
+//! | --- | --- |
+//! | `id` | required, unique |
+//! | `client` | name, for display |
+//! | `lat`, `lon` | WGS84 degrees (required for now) |
+//! | `treatment` | a catalogue treatment (case-insensitive), or any name with `duration_min` |
+//! | `duration_min` | session minutes; default from the treatment, else 60 |
+//! | `setup_min` | set-up minutes at the door, overriding the therapist's |
+//! | `window` | start windows `HH:MM-HH:MM`, several separated by `;`; empty = whole shift |
+//! | `date` | `YYYY-MM-DD`; empty = any planned day |
+//! | `priority` | `required` (default) or 1-100, higher more important |
+//! | `therapist` | only this therapist (id) may serve it |
+//! | `skills` | `;`-separated skills the therapist needs |
+//!
+//! Other columns (phone, email, address, notes) are kept for display.
+
+use crate::clock::parse_windows;
+use crate::error::{utf8, InputError};
+use chrono::NaiveDate;
+use housecall_core::{treatment, Booking, Location, Priority, Seconds};
+use std::collections::HashMap;
+
+/// The bookings read from a file, with the extra columns of each row.
+#[derive(Clone, Debug, Default)]
+pub struct BookingsFile {
+    /// The bookings, in file order.
+    pub bookings: Vec<Booking>,
+    /// For each booking, the columns the planner does not use, as `(header, value)`.
+    pub extras: Vec<Vec<(String, String)>>,
+    /// Line in the file of each booking.
+    pub lines: Vec<u64>,
+}
+
+impl BookingsFile {
+    /// The value of an extra column (e.g. `address`) for booking `i`, if present and not empty.
+    pub fn extra(&self, i: usize, column: &str) -> Option<&str> {
+        self.extras[i]
+            .iter()
+            .find(|(k, v)| k == column && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+const KNOWN: &[&str] = &[
+    "id",
+    "client",
+    "lat",
+    "lon",
+    "treatment",
+    "duration_min",
+    "setup_min",
+    "window",
+    "date",
+    "priority",
+    "therapist",
+    "skills",
+];
+
+/// Reads a bookings CSV file; `name` is used in error messages.
+pub fn read_bookings_file(path: &str) -> Result<BookingsFile, InputError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    parse_bookings(path, bytes)
+}
+
+/// Parses bookings CSV bytes; `name` is used in error messages.
+pub fn parse_bookings(name: &str, bytes: Vec<u8>) -> Result<BookingsFile, InputError> {
+    let text = utf8(name, bytes)?;
+    if text.trim().is_empty() {
+        return Err(InputError::file(
+            name,
+            "the file is empty; expected a header line naming at least `id`, `lat` and `lon`",
+        ));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| InputError::at(name, 1, format!("cannot read the header: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let mut col: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        if col.insert(h.as_str(), i).is_some() && !h.is_empty() {
+            return Err(InputError::field(
+                name,
+                1,
+                i as u64 + 1,
+                "header",
+                h,
+                "this column appears twice",
+            ));
+        }
+    }
+    if !col.contains_key("id") {
+        return Err(InputError::at(
+            name,
+            1,
+            format!(
+                "the header has no `id` column (found: {}); the first line must name the columns, e.g. id,client,lat,lon,treatment,window",
+                headers.join(",")
+            ),
+        ));
+    }
+    for c in ["lat", "lon"] {
+        if !col.contains_key(c) {
+            let hint = if col.contains_key("postal_code") || col.contains_key("place") {
+                "; locating by postal_code or place is not supported yet, give lat and lon"
+            } else {
+                ""
+            };
+            return Err(InputError::at(
+                name,
+                1,
+                format!("the header has no `{c}` column{hint}"),
+            ));
+        }
+    }
+    let mut out = BookingsFile::default();
+    let mut ids: HashMap<String, u64> = HashMap::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            InputError::at(name, line, format!("cannot read the row: {e}"))
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(|f| f.is_empty()) {
+            continue;
+        }
+        if rec.len() != headers.len() {
+            return Err(InputError::at(
+                name,
+                line,
+                format!(
+                    "the row has {} fields but the header has {}; quote values that contain commas",
+                    rec.len(),
+                    headers.len()
+                ),
+            ));
+        }
+        let get = |c: &str| col.get(c).map_or("", |&i| rec.get(i).unwrap_or(""));
+        let err = |c: &str, msg: String| {
+            let i = col.get(c).copied().unwrap_or(0);
+            InputError::field(name, line, i as u64 + 1, c, get(c), msg)
+        };
+
+        let id = get("id").to_string();
+        if id.is_empty() {
+            return Err(err("id", "every booking needs an id".into()));
+        }
+        if let Some(first) = ids.insert(id.clone(), line) {
+            return Err(err(
+                "id",
+                format!("duplicate id; already used on line {first}"),
+            ));
+        }
+        let coord = |c: &str, max: f64| -> Result<f64, InputError> {
+            let raw = get(c);
+            if raw.is_empty() {
+                return Err(err(c, format!("{c} is required (WGS84 degrees)")));
+            }
+            let v: f64 = raw
+                .parse()
+                .map_err(|_| err(c, format!("expected a number of degrees, -{max} to {max}")))?;
+            if !v.is_finite() || v.abs() > max {
+                return Err(err(
+                    c,
+                    format!("out of range; expected -{max} to {max} degrees"),
+                ));
+            }
+            Ok(v)
+        };
+        let location = Location {
+            lat: coord("lat", 90.0)?,
+            lon: coord("lon", 180.0)?,
+        };
+
+        let minutes = |c: &str, min: i64| -> Result<Option<i64>, InputError> {
+            let raw = get(c);
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            match raw.parse::<i64>() {
+                Ok(m) if m >= min && m <= 24 * 60 => Ok(Some(m)),
+                _ => Err(err(c, format!("expected whole minutes from {min} to 1440"))),
+            }
+        };
+        let duration = minutes("duration_min", 1)?;
+        let setup = minutes("setup_min", 0)?;
+        let raw_treatment = get("treatment");
+        let (treatment_name, typical) = match treatment(raw_treatment) {
+            Some((n, m)) => (Some(n.to_string()), Some(m)),
+            None if raw_treatment.is_empty() => (None, None),
+            None if duration.is_some() => (Some(raw_treatment.to_string()), None),
+            None => {
+                let known: Vec<&str> = housecall_core::TREATMENTS.iter().map(|t| t.0).collect();
+                return Err(err(
+                    "treatment",
+                    format!(
+                        "unknown treatment and no duration_min; give duration_min or one of: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        };
+        let session = Seconds::from_minutes(duration.or(typical).unwrap_or(60));
+        let windows = parse_windows(get("window")).map_err(|m| err("window", m))?;
+        let date = match get("date") {
+            "" => None,
+            d => Some(
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| err("date", "expected a date YYYY-MM-DD".into()))?,
+            ),
+        };
+        let priority = match get("priority").to_ascii_lowercase().as_str() {
+            "" | "required" => Priority::Required,
+            p => match p.parse::<u8>() {
+                Ok(w @ 1..=100) => Priority::Optional(w),
+                _ => {
+                    return Err(err(
+                        "priority",
+                        "expected `required` or a number from 1 to 100".into(),
+                    ))
+                }
+            },
+        };
+        let skills = split_list(get("skills"));
+        let therapist = Some(get("therapist").to_string()).filter(|t| !t.is_empty());
+        out.extras.push(
+            headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| !KNOWN.contains(&h.as_str()) && !h.is_empty())
+                .map(|(i, h)| (h.clone(), rec.get(i).unwrap_or("").to_string()))
+                .collect(),
+        );
+        out.lines.push(line);
+        out.bookings.push(Booking {
+            id,
+            client: get("client").to_string(),
+            location,
+            treatment: treatment_name,
+            session,
+            setup: setup.map(Seconds::from_minutes),
+            windows,
+            date,
+            priority,
+            skills,
+            therapist,
+        });
+    }
+    Ok(out)
+}
+
+/// Splits a `;`-separated list into trimmed, lower-case, non-empty items.
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split(';')
+        .map(|x| x.trim().to_ascii_lowercase())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<BookingsFile, InputError> {
+        parse_bookings("b.csv", s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn reads_columns_in_any_order_with_defaults_and_extras() {
+        let f = parse("notes,lon,id,lat,treatment,window,priority\nring twice,-79.7,b1,43.7,cupping therapy,09:00-11:00;15:00-17:00,40\n").unwrap();
+        let b = &f.bookings[0];
+        assert_eq!(b.treatment.as_deref(), Some("Cupping Therapy"));
+        assert_eq!(b.session, Seconds::from_minutes(45));
+        assert_eq!(b.windows.len(), 2);
+        assert_eq!(b.priority, Priority::Optional(40));
+        assert_eq!(f.extra(0, "notes"), Some("ring twice"));
+        assert_eq!(f.lines, vec![2]);
+    }
+
+    #[test]
+    fn errors_name_line_column_and_value() {
+        let e = parse("id,lat,lon,window\nb1,43.7,-79.7,25:00-26:00\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(4)));
+        assert!(
+            e.to_string()
+                .starts_with("b.csv:2:4: window \"25:00-26:00\""),
+            "{e}"
+        );
+        let e = parse("id,lat,lon\nb1,43.7,-79.7\nb1,43.6,-79.6\n").unwrap_err();
+        assert!(e.to_string().contains("already used on line 2"), "{e}");
+        let e = parse("id,lat,lon,treatment\nb1,43.7,-79.7,reiki\n").unwrap_err();
+        assert!(e.to_string().contains("unknown treatment"), "{e}");
+        assert!(parse("id,lat,lon,treatment,duration_min\nb1,43.7,-79.7,reiki,50\n").is_ok());
+    }
+}

@@ -1,0 +1,27 @@
+//! Housecall's formats: reading bookings (CSV) and therapists (TOML), writing plans for
+//! people (table), spreadsheets (CSV) and programs (JSON), reading JSON plans back for
+//! checking, and writing the travel matrix. Errors name the file, line, column, field and
+//! value, and say what was expected. Formats never leak into the core.
+#![warn(missing_docs)]
+// Input errors carry file, line, column, field and value by design; they are built once per
+// failed run, so their size costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
+mod bookings;
+mod clock;
+mod error;
+mod matrix;
+mod plan_json;
+mod table;
+mod therapists;
+
+pub use bookings::{parse_bookings, read_bookings_file, BookingsFile};
+pub use clock::{parse_clock, parse_window, parse_windows};
+pub use error::InputError;
+pub use matrix::{named_locations, write_matrix_csv};
+pub use plan_json::{
+    parse_plan_json, plan_doc, write_plan_json, PlanDoc, RouteDoc, StopDoc, SummaryDoc,
+    UnassignedDoc,
+};
+pub use table::{place_labels, write_plan_csv, write_table};
+pub use therapists::{parse_therapists, read_therapists_file};

@@ -1,0 +1,318 @@
+//! The JSON plan: what other tools and `housecall check` read. Integer `_s` fields (seconds
+//! since local midnight, or durations in seconds) and `_m` fields (metres) are the truth;
+//! the `HH:MM` strings beside them are for people.
+
+use crate::error::InputError;
+use chrono::NaiveDate;
+use housecall_core::{
+    Break, BreakPlace, Itinerary, Metres, Plan, Problem, Reason, Seconds, Stop, Unassigned, Visit,
+};
+use serde::{Deserialize, Serialize};
+
+/// The whole plan document.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct PlanDoc {
+    /// One route per therapist-day with at least one visit.
+    pub routes: Vec<RouteDoc>,
+    /// Bookings not served, with reasons.
+    pub unassigned: Vec<UnassignedDoc>,
+    /// Totals.
+    pub summary: SummaryDoc,
+}
+
+/// One therapist's day.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct RouteDoc {
+    /// Therapist id.
+    pub therapist: String,
+    /// `YYYY-MM-DD`, or null for an undated plan.
+    pub date: Option<NaiveDate>,
+    /// Departure from the start place, seconds since midnight.
+    pub leave_s: i64,
+    /// The same as `HH:MM`.
+    #[serde(default)]
+    pub leave: String,
+    /// Visits and the lunch break, in time order.
+    pub stops: Vec<StopDoc>,
+    /// Drive from the last visit to the end place, seconds.
+    pub return_drive_s: i64,
+    /// Its length, metres.
+    pub return_drive_m: i64,
+    /// Arrival at the end place, seconds since midnight.
+    pub back_s: i64,
+    /// The same as `HH:MM`.
+    #[serde(default)]
+    pub back: String,
+    /// Total driving seconds, the drive home included.
+    #[serde(default)]
+    pub total_drive_s: i64,
+    /// Total driving metres.
+    #[serde(default)]
+    pub total_drive_m: i64,
+    /// Total session seconds.
+    #[serde(default)]
+    pub hands_on_s: i64,
+    /// Total idle seconds.
+    #[serde(default)]
+    pub waiting_s: i64,
+}
+
+/// A visit (`"kind": "visit"`) or the lunch break (`"kind": "break"`).
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum StopDoc {
+    /// A client visit.
+    Visit {
+        /// Booking id.
+        booking: String,
+        /// Client name, for display.
+        #[serde(default)]
+        client: String,
+        /// Arrival at the door, seconds since midnight.
+        arrival_s: i64,
+        /// `HH:MM`.
+        #[serde(default)]
+        arrival: String,
+        /// Session start.
+        start_s: i64,
+        /// `HH:MM`.
+        #[serde(default)]
+        start: String,
+        /// Session end.
+        end_s: i64,
+        /// `HH:MM`.
+        #[serde(default)]
+        end: String,
+        /// Departure from the door.
+        departure_s: i64,
+        /// `HH:MM`.
+        #[serde(default)]
+        departure: String,
+        /// Drive into this stop, seconds.
+        drive_s: i64,
+        /// Drive into this stop, metres.
+        drive_m: i64,
+        /// Idle seconds at this stop.
+        #[serde(default)]
+        wait_s: i64,
+    },
+    /// The lunch break.
+    Break {
+        /// `start`, `end`, or `booking` (then `booking` names it).
+        at: String,
+        /// The booking at whose place lunch is taken.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        booking: Option<String>,
+        /// Start, seconds since midnight.
+        start_s: i64,
+        /// `HH:MM`.
+        #[serde(default)]
+        start: String,
+        /// End, seconds since midnight.
+        end_s: i64,
+        /// `HH:MM`.
+        #[serde(default)]
+        end: String,
+    },
+}
+
+/// A booking not served.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct UnassignedDoc {
+    /// Booking id.
+    pub booking: String,
+    /// Reason code, e.g. `day_full`.
+    pub reason: String,
+    /// A sentence for people.
+    #[serde(default)]
+    pub detail: String,
+}
+
+/// Totals of the plan.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct SummaryDoc {
+    /// Bookings served.
+    pub served: usize,
+    /// Bookings not served.
+    pub unassigned: usize,
+    /// Driving seconds over all routes.
+    pub total_drive_s: i64,
+    /// Driving metres over all routes.
+    pub total_drive_m: i64,
+    /// Whether the plan is proven optimal (most priority served, then least driving).
+    pub proven_optimal: bool,
+}
+
+/// The JSON document for `plan`.
+pub fn plan_doc(problem: &Problem, plan: &Plan) -> PlanDoc {
+    let client = |id: &str| {
+        problem
+            .booking_index(id)
+            .map_or(String::new(), |b| problem.bookings[b].client.clone())
+    };
+    let routes = plan
+        .itineraries
+        .iter()
+        .map(|it| {
+            let waits = it.waits(problem);
+            let mut wi = waits.iter();
+            let stops = it
+                .stops
+                .iter()
+                .map(|s| match s {
+                    Stop::Visit(v) => StopDoc::Visit {
+                        booking: v.booking.clone(),
+                        client: client(&v.booking),
+                        arrival_s: v.arrival.0,
+                        arrival: v.arrival.clock(),
+                        start_s: v.start.0,
+                        start: v.start.clock(),
+                        end_s: v.end.0,
+                        end: v.end.clock(),
+                        departure_s: v.departure.0,
+                        departure: v.departure.clock(),
+                        drive_s: v.drive_time.0,
+                        drive_m: v.drive_distance.0,
+                        wait_s: wi.next().map_or(0, |w| w.0),
+                    },
+                    Stop::Break(b) => {
+                        let (at, booking) = match &b.place {
+                            BreakPlace::Start => ("start", None),
+                            BreakPlace::End => ("end", None),
+                            BreakPlace::Booking(id) => ("booking", Some(id.clone())),
+                        };
+                        StopDoc::Break {
+                            at: at.into(),
+                            booking,
+                            start_s: b.start.0,
+                            start: b.start.clock(),
+                            end_s: b.end.0,
+                            end: b.end.clock(),
+                        }
+                    }
+                })
+                .collect();
+            RouteDoc {
+                therapist: it.therapist.clone(),
+                date: it.date,
+                leave_s: it.leave.0,
+                leave: it.leave.clock(),
+                stops,
+                return_drive_s: it.return_drive_time.0,
+                return_drive_m: it.return_drive_distance.0,
+                back_s: it.back.0,
+                back: it.back.clock(),
+                total_drive_s: it.drive_time().0,
+                total_drive_m: it.drive_distance().0,
+                hands_on_s: it.hands_on().0,
+                waiting_s: waits.iter().map(|w| w.0).sum(),
+            }
+        })
+        .collect();
+    PlanDoc {
+        routes,
+        unassigned: plan
+            .unassigned
+            .iter()
+            .map(|u| UnassignedDoc {
+                booking: u.booking.clone(),
+                reason: u.reason.code().into(),
+                detail: u.detail.clone(),
+            })
+            .collect(),
+        summary: SummaryDoc {
+            served: plan.served(),
+            unassigned: plan.unassigned.len(),
+            total_drive_s: plan.drive_time().0,
+            total_drive_m: plan.drive_distance().0,
+            proven_optimal: plan.proven_optimal,
+        },
+    }
+}
+
+/// The plan as pretty JSON.
+pub fn write_plan_json(problem: &Problem, plan: &Plan) -> String {
+    serde_json::to_string_pretty(&plan_doc(problem, plan)).expect("plan documents always serialise")
+        + "\n"
+}
+
+/// Reads a JSON plan back (for `check`); only the integer fields are used.
+pub fn parse_plan_json(name: &str, text: &str) -> Result<Plan, InputError> {
+    let doc: PlanDoc = serde_json::from_str(text).map_err(|e| InputError {
+        line: Some(e.line() as u64),
+        column: Some(e.column() as u64),
+        ..InputError::file(name, format!("not a Housecall plan: {e}"))
+    })?;
+    let itineraries = doc
+        .routes
+        .into_iter()
+        .map(|r| {
+            let stops = r
+                .stops
+                .into_iter()
+                .map(|s| match s {
+                    StopDoc::Visit { booking, arrival_s, start_s, end_s, departure_s, drive_s, drive_m, .. } => Ok(Stop::Visit(Visit {
+                        booking,
+                        arrival: Seconds(arrival_s),
+                        start: Seconds(start_s),
+                        end: Seconds(end_s),
+                        departure: Seconds(departure_s),
+                        drive_time: Seconds(drive_s),
+                        drive_distance: Metres(drive_m),
+                    })),
+                    StopDoc::Break { at, booking, start_s, end_s, .. } => {
+                        let place = match (at.as_str(), booking) {
+                            ("start", _) => BreakPlace::Start,
+                            ("end", _) => BreakPlace::End,
+                            ("booking", Some(b)) => BreakPlace::Booking(b),
+                            (other, _) => {
+                                return Err(InputError::file(
+                                    name,
+                                    format!("break \"at\": {other:?} - expected \"start\", \"end\", or \"booking\" with a \"booking\" id"),
+                                ))
+                            }
+                        };
+                        Ok(Stop::Break(Break { start: Seconds(start_s), end: Seconds(end_s), place }))
+                    }
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(Itinerary {
+                therapist: r.therapist,
+                date: r.date,
+                leave: Seconds(r.leave_s),
+                stops,
+                return_drive_time: Seconds(r.return_drive_s),
+                return_drive_distance: Metres(r.return_drive_m),
+                back: Seconds(r.back_s),
+            })
+        })
+        .collect::<Result<_, InputError>>()?;
+    let unassigned = doc
+        .unassigned
+        .into_iter()
+        .map(|u| {
+            let reason = Reason::from_code(&u.reason).ok_or_else(|| {
+                let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
+                InputError::file(
+                    name,
+                    format!(
+                        "unassigned {:?}: unknown reason {:?}; expected one of {}",
+                        u.booking,
+                        u.reason,
+                        codes.join(", ")
+                    ),
+                )
+            })?;
+            Ok(Unassigned {
+                booking: u.booking,
+                reason,
+                detail: u.detail,
+            })
+        })
+        .collect::<Result<_, InputError>>()?;
+    Ok(Plan {
+        itineraries,
+        unassigned,
+        proven_optimal: doc.summary.proven_optimal,
+    })
+}

@@ -1,0 +1,313 @@
+//! The therapist file (TOML): one `[[therapist]]` table per therapist.
+//!
+//! ```toml
+//! [[therapist]]
+//! id = "alex"                              # required, unique
+//! name = "Alex Chen"                       # default: the id
+//! home = { lat = 43.6856, lon = -79.7600 } # required
+//! start = { lat = 43.68, lon = -79.76 }    # default: home
+//! end = { lat = 43.68, lon = -79.76 }      # default: home
+//! shift = "08:30-18:00"                    # default "08:30-18:00": leave no earlier, be back no later
+//! lunch = { window = "11:30-14:00", minutes = 30 }  # the default; minutes = 0 for none
+//! setup_min = 10                           # default 10: at the door before each session
+//! packup_min = 5                           # default 5: after each session
+//! max_visits = 6                           # default: no limit
+//! max_hands_on_min = 360                   # default: no limit (session minutes per day)
+//! skills = ["cupping", "hydrotherapy"]     # default: none
+//! days = ["mon", "tue", "wed", "thu", "fri"]  # default: every day
+//! ```
+
+use crate::clock::parse_window;
+use crate::error::{line_col_of, utf8, InputError};
+use chrono::Weekday;
+use housecall_core::{Location, Lunch, Seconds, Therapist, TimeWindow};
+use serde::Deserialize;
+use std::ops::Range;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDoc {
+    therapist: Vec<TherapistDoc>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct PointDoc {
+    lat: f64,
+    lon: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LunchDoc {
+    window: Option<Spanned<String>>,
+    minutes: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TherapistDoc {
+    id: Spanned<String>,
+    name: Option<String>,
+    home: Spanned<PointDoc>,
+    start: Option<Spanned<PointDoc>>,
+    end: Option<Spanned<PointDoc>>,
+    shift: Option<Spanned<String>>,
+    lunch: Option<LunchDoc>,
+    setup_min: Option<Spanned<i64>>,
+    packup_min: Option<Spanned<i64>>,
+    max_visits: Option<Spanned<i64>>,
+    max_hands_on_min: Option<Spanned<i64>>,
+    #[serde(default)]
+    skills: Vec<String>,
+    days: Option<Spanned<Vec<String>>>,
+}
+
+/// Reads a therapist file.
+pub fn read_therapists_file(path: &str) -> Result<Vec<Therapist>, InputError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    parse_therapists(path, bytes)
+}
+
+/// Parses therapist-file bytes; `name` is used in error messages.
+pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, InputError> {
+    let text = utf8(name, bytes)?;
+    let at = |span: Range<usize>, key: &str, value: &str, msg: String| {
+        let (line, col) = line_col_of(&text, span.start);
+        InputError::field(name, line, col, key, value, msg)
+    };
+    let doc: FileDoc = toml::from_str(&text).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        let msg = if msg.contains("missing field `therapist`") {
+            "no [[therapist]] table; see data/examples/therapists.toml".to_string()
+        } else {
+            msg
+        };
+        match e.span() {
+            Some(s) => {
+                let (line, col) = line_col_of(&text, s.start);
+                InputError {
+                    line: Some(line),
+                    column: Some(col),
+                    ..InputError::file(name, msg)
+                }
+            }
+            None => InputError::file(name, msg),
+        }
+    })?;
+    if doc.therapist.is_empty() {
+        return Err(InputError::file(
+            name,
+            "no [[therapist]] table; see data/examples/therapists.toml",
+        ));
+    }
+    let mut out: Vec<Therapist> = Vec::new();
+    for t in doc.therapist {
+        let id = t.id.get_ref().trim().to_string();
+        if id.is_empty() {
+            return Err(at(
+                t.id.span(),
+                "id",
+                "",
+                "every therapist needs an id".into(),
+            ));
+        }
+        if out.iter().any(|o| o.id == id) {
+            return Err(at(t.id.span(), "id", &id, "duplicate therapist id".into()));
+        }
+        let point = |p: &Spanned<PointDoc>, key: &str| -> Result<Location, InputError> {
+            let v = p.get_ref();
+            if !(v.lat.is_finite()
+                && v.lat.abs() <= 90.0
+                && v.lon.is_finite()
+                && v.lon.abs() <= 180.0)
+            {
+                return Err(at(
+                    p.span(),
+                    key,
+                    &format!("{}, {}", v.lat, v.lon),
+                    "expected lat -90 to 90 and lon -180 to 180 (WGS84 degrees)".into(),
+                ));
+            }
+            Ok(Location {
+                lat: v.lat,
+                lon: v.lon,
+            })
+        };
+        let home = point(&t.home, "home")?;
+        let start = t
+            .start
+            .as_ref()
+            .map(|p| point(p, "start"))
+            .transpose()?
+            .unwrap_or(home);
+        let end = t
+            .end
+            .as_ref()
+            .map(|p| point(p, "end"))
+            .transpose()?
+            .unwrap_or(home);
+        let shift = match &t.shift {
+            None => TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).expect("valid default"),
+            Some(s) => {
+                parse_window(s.get_ref()).map_err(|m| at(s.span(), "shift", s.get_ref(), m))?
+            }
+        };
+        let minutes = |v: &Option<Spanned<i64>>,
+                       key: &str,
+                       min: i64,
+                       max: i64|
+         -> Result<Option<i64>, InputError> {
+            match v {
+                None => Ok(None),
+                Some(s) if (min..=max).contains(s.get_ref()) => Ok(Some(*s.get_ref())),
+                Some(s) => Err(at(
+                    s.span(),
+                    key,
+                    &s.get_ref().to_string(),
+                    format!("expected a whole number from {min} to {max}"),
+                )),
+            }
+        };
+        let lunch = match &t.lunch {
+            None => Some(Lunch {
+                window: TimeWindow::new(Seconds::hm(11, 30), Seconds::hm(14, 0))
+                    .expect("valid default"),
+                duration: Seconds::from_minutes(30),
+            }),
+            Some(l) => {
+                let mins = minutes(&l.minutes, "lunch.minutes", 0, 240)?.unwrap_or(30);
+                let window = match &l.window {
+                    None => TimeWindow::new(Seconds::hm(11, 30), Seconds::hm(14, 0))
+                        .expect("valid default"),
+                    Some(w) => parse_window(w.get_ref())
+                        .map_err(|m| at(w.span(), "lunch.window", w.get_ref(), m))?,
+                };
+                if mins > 0 && window.end - window.start < Seconds::from_minutes(mins) {
+                    let span = l.window.as_ref().map_or(t.id.span(), |w| w.span());
+                    return Err(at(
+                        span,
+                        "lunch.window",
+                        &window.text(),
+                        format!("is shorter than the {mins}-minute lunch"),
+                    ));
+                }
+                (mins > 0).then_some(Lunch {
+                    window,
+                    duration: Seconds::from_minutes(mins),
+                })
+            }
+        };
+        let days = match &t.days {
+            None => ALL_DAYS.to_vec(),
+            Some(d) => d
+                .get_ref()
+                .iter()
+                .map(|s| {
+                    weekday(s).ok_or_else(|| {
+                        at(
+                            d.span(),
+                            "days",
+                            s,
+                            "expected weekday names like \"mon\" or \"tuesday\"".into(),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        out.push(Therapist {
+            name: t
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| id.clone()),
+            id,
+            start,
+            end,
+            shift,
+            lunch,
+            setup: Seconds::from_minutes(minutes(&t.setup_min, "setup_min", 0, 120)?.unwrap_or(10)),
+            packup: Seconds::from_minutes(
+                minutes(&t.packup_min, "packup_min", 0, 120)?.unwrap_or(5),
+            ),
+            max_visits: minutes(&t.max_visits, "max_visits", 0, 100)?.map(|v| v as u32),
+            max_hands_on: minutes(&t.max_hands_on_min, "max_hands_on_min", 0, 1440)?
+                .map(Seconds::from_minutes),
+            skills: t
+                .skills
+                .iter()
+                .map(|s| s.trim().to_ascii_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            days,
+        });
+    }
+    Ok(out)
+}
+
+const ALL_DAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+fn weekday(s: &str) -> Option<Weekday> {
+    let s = s.trim().to_ascii_lowercase();
+    ALL_DAYS.into_iter().find(|d| {
+        let full = match d {
+            Weekday::Mon => "monday",
+            Weekday::Tue => "tuesday",
+            Weekday::Wed => "wednesday",
+            Weekday::Thu => "thursday",
+            Weekday::Fri => "friday",
+            Weekday::Sat => "saturday",
+            Weekday::Sun => "sunday",
+        };
+        s == full || (s.len() >= 3 && full.starts_with(&s))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Vec<Therapist>, InputError> {
+        parse_therapists("t.toml", s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn defaults_fill_everything_but_id_and_home() {
+        let t =
+            &parse("[[therapist]]\nid = \"a\"\nhome = { lat = 43.7, lon = -79.7 }\n").unwrap()[0];
+        assert_eq!(t.name, "a");
+        assert_eq!(t.shift.text(), "08:30-18:00");
+        assert_eq!(t.lunch.unwrap().duration, Seconds::from_minutes(30));
+        assert_eq!(
+            (t.setup, t.packup),
+            (Seconds::from_minutes(10), Seconds::from_minutes(5))
+        );
+        assert_eq!(t.days.len(), 7);
+        assert_eq!(t.start, t.end);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_located() {
+        let e = parse(
+            "[[therapist]]\nid = \"a\"\nhome = { lat = 43.7, lon = -79.7 }\ncolour = \"red\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.to_string().contains("unknown field `colour`"), "{e}");
+        let e = parse("[[therapist]]\nid = \"a\"\nhome = { lat = 43.7, lon = -79.7 }\nshift = \"09:00-25:00\"\n").unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.to_string().contains("shift \"09:00-25:00\""), "{e}");
+        let e = parse("[[therapist]]\nid = \"a\"\nhome = { lat = 43.7, lon = -79.7 }\ndays = [\"mon\", \"funday\"]\n").unwrap_err();
+        assert!(e.to_string().contains("funday"), "{e}");
+    }
+}

@@ -1,0 +1,221 @@
+//! `housecall`: plans the home visits of mobile therapists. This binary only parses
+//! arguments and wires the crates together: `housecall-io` reads and writes, the region
+//! crate supplies the travel model, `housecall-core` plans and checks.
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use housecall_core::{check, solve, Problem, SolveOptions, TravelModel};
+use housecall_io::{BookingsFile, InputError};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "housecall",
+    version,
+    about = "Plans the home visits of mobile therapists across the western GTA"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Plan the day(s): an itinerary per therapist and the bookings that cannot be served.
+    Plan {
+        /// Bookings CSV (see README: id, client, lat, lon, treatment, window, ...).
+        bookings: String,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the plan to this file instead of standard output.
+        #[arg(long)]
+        out: Option<String>,
+        /// Seed of the search; the same seed, threads and iterations give the same plan.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop searching after this many seconds (then results may vary from run to run).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Independent parallel searches.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Ruin-and-recreate rounds per search.
+        #[arg(long, default_value_t = SolveOptions::default().iterations)]
+        iterations: usize,
+    },
+    /// Check a JSON plan against the bookings: exit 0 when valid, 1 when not, 2 on unusable input.
+    Check {
+        /// Bookings CSV the plan was made from.
+        bookings: String,
+        /// The plan, as written by `plan --format json`.
+        plan: String,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Print the travel matrix the plan uses: CSV from,to,depart_s,drive_s,drive_m.
+    Matrix {
+        /// Bookings CSV.
+        bookings: String,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct InputArgs {
+    /// Therapist file (TOML); see data/examples/therapists.toml.
+    #[arg(long)]
+    therapists: Option<String>,
+    /// Plan only this day (YYYY-MM-DD); bookings for other days are listed as unassigned.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date; expected YYYY-MM-DD"))
+}
+
+/// What went wrong, and the exit code it earns.
+enum Failure {
+    Input(String),
+    Invalid(String),
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid(msg)) => {
+            eprint!("{msg}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(bookings: &str, input: &InputArgs) -> Result<(Problem, BookingsFile), Failure> {
+    let therapists = input.therapists.as_deref().ok_or_else(|| {
+        Failure::Input(
+            "no therapist file: give --therapists FILE with each therapist's home, shift and lunch \
+             (an example is data/examples/therapists.toml)"
+                .into(),
+        )
+    })?;
+    let file = housecall_io::read_bookings_file(bookings)?;
+    let therapists = housecall_io::read_therapists_file(therapists)?;
+    for (b, line) in file.bookings.iter().zip(&file.lines) {
+        if !housecall_region::in_region(b.location) {
+            eprintln!(
+                "warning: {bookings}:{line}: booking {:?} at {}, {} is far from the western GTA; are lat and lon swapped?",
+                b.id, b.location.lat, b.location.lon
+            );
+        }
+    }
+    Ok((
+        Problem::new(file.bookings.clone(), therapists, input.date),
+        file,
+    ))
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    let model: Box<dyn TravelModel> = housecall_region::default_model();
+    match command {
+        Command::Plan {
+            bookings,
+            input,
+            format,
+            out,
+            seed,
+            time_limit,
+            threads,
+            iterations,
+        } => {
+            let (problem, file) = load(&bookings, &input)?;
+            let time_limit = match time_limit {
+                Some(t) if !(t.is_finite() && t > 0.0) => {
+                    return Err(Failure::Input(format!(
+                        "--time-limit {t}: expected a positive number of seconds"
+                    )))
+                }
+                t => t.map(Duration::from_secs_f64),
+            };
+            let opts = SolveOptions {
+                seed,
+                threads: threads.max(1),
+                iterations,
+                time_limit,
+                ..SolveOptions::default()
+            };
+            let plan = solve(&problem, model.as_ref(), &opts);
+            let text = match format {
+                Format::Table => housecall_io::write_table(
+                    &problem,
+                    &plan,
+                    &housecall_io::place_labels(&problem, &file),
+                ),
+                Format::Json => housecall_io::write_plan_json(&problem, &plan),
+                Format::Csv => housecall_io::write_plan_csv(&problem, &plan),
+            };
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure::Input(format!("{path}: cannot write: {e}")))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Command::Check {
+            bookings,
+            plan,
+            input,
+        } => {
+            let (problem, _) = load(&bookings, &input)?;
+            let text = std::fs::read_to_string(&plan)
+                .map_err(|e| Failure::Input(format!("{plan}: cannot read: {e}")))?;
+            let parsed = housecall_io::parse_plan_json(&plan, &text)?;
+            let violations = check(&problem, model.as_ref(), &parsed);
+            if violations.is_empty() {
+                println!(
+                    "valid: {} visits, {} unassigned, every booking accounted for",
+                    parsed.served(),
+                    parsed.unassigned.len()
+                );
+                Ok(())
+            } else {
+                let mut msg = format!("invalid: {} violation(s)\n", violations.len());
+                for v in &violations {
+                    msg.push_str(&format!("  {v}\n"));
+                }
+                Err(Failure::Invalid(msg))
+            }
+        }
+        Command::Matrix { bookings, input } => {
+            let (problem, _) = load(&bookings, &input)?;
+            print!(
+                "{}",
+                housecall_io::write_matrix_csv(&problem, model.as_ref())
+            );
+            Ok(())
+        }
+    }
+}
