@@ -384,3 +384,6 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
         format!("no start in {windows} can be reached, with set-up, drive, lunch and the way home, within the shift"),
     )
 }
+
+#[cfg(test)]
+mod tests;

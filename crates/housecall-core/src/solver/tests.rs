@@ -1,0 +1,214 @@
+//! Unit tests of the solver internals against brute force.
+
+use super::exact;
+use super::instance::Instance;
+use super::route::{LunchAt, Scheduler};
+use super::Score;
+use crate::model::*;
+use crate::rng::SplitMix64;
+use crate::time::{Seconds, TimeWindow};
+use crate::travel::StraightLine;
+
+pub(crate) fn model() -> StraightLine {
+    StraightLine {
+        circuity: 1.3,
+        local_kmh: 40.0,
+        local_m: 5000.0,
+        through_kmh: 80.0,
+        overhead: Seconds(120),
+    }
+}
+
+fn window(a: (i64, i64), b: (i64, i64)) -> TimeWindow {
+    TimeWindow::new(Seconds::hm(a.0, a.1), Seconds::hm(b.0, b.1)).unwrap()
+}
+
+pub(crate) fn therapist(lunch: bool) -> Therapist {
+    let home = Location {
+        lat: 43.70,
+        lon: -79.75,
+    };
+    Therapist {
+        id: "t".into(),
+        name: "T".into(),
+        start: home,
+        end: home,
+        shift: window((8, 30), (18, 0)),
+        lunch: lunch.then(|| Lunch {
+            window: window((11, 30), (14, 0)),
+            duration: Seconds::from_minutes(30),
+        }),
+        setup: Seconds::from_minutes(10),
+        packup: Seconds::from_minutes(5),
+        max_visits: None,
+        max_hands_on: None,
+        skills: vec![],
+        days: vec![],
+    }
+}
+
+pub(crate) fn booking(
+    id: &str,
+    lat: f64,
+    lon: f64,
+    minutes: i64,
+    windows: Vec<TimeWindow>,
+) -> Booking {
+    Booking {
+        id: id.into(),
+        client: String::new(),
+        location: Location { lat, lon },
+        treatment: None,
+        session: Seconds::from_minutes(minutes),
+        setup: None,
+        windows,
+        date: None,
+        priority: Priority::Required,
+        skills: vec![],
+        therapist: None,
+    }
+}
+
+/// A random day of `n` bookings around Brampton and Mississauga.
+pub(crate) fn random_day(rng: &mut SplitMix64, n: usize) -> Problem {
+    let bookings = (0..n)
+        .map(|i| {
+            let lat = 43.55 + rng.unit() * 0.25;
+            let lon = -79.85 + rng.unit() * 0.25;
+            let minutes = [30, 45, 60, 75, 90][rng.below(5)];
+            let windows = match rng.below(3) {
+                0 => vec![],
+                1 => {
+                    let s = 9 * 60 + 15 * rng.below(28) as i64;
+                    vec![TimeWindow::new(
+                        Seconds::from_minutes(s),
+                        Seconds::from_minutes(s + 30 + 30 * rng.below(5) as i64),
+                    )
+                    .unwrap()]
+                }
+                _ => vec![window((9, 0), (10, 30)), window((14, 0), (16, 0))],
+            };
+            let mut b = booking(&format!("b{i}"), lat, lon, minutes, windows);
+            if rng.below(3) == 0 {
+                b.priority = Priority::Optional(1 + rng.below(100) as u8);
+            }
+            b
+        })
+        .collect();
+    Problem::new(bookings, vec![therapist(rng.below(4) != 0)], None)
+}
+
+/// The best score over every ordered subset, by brute force over the scheduler.
+fn brute_force(inst: &Instance, cands: &[usize]) -> Score {
+    let sched = Scheduler { inst, shift: 0 };
+    let mut best = Score::new(0, 0, 0);
+    fn rec(sched: &Scheduler, cands: &[usize], seq: &mut Vec<usize>, best: &mut Score) {
+        if let Some(c) = sched.cost(seq) {
+            let (r, w) = seq.iter().fold((0, 0), |(r, w), &b| {
+                let (dr, dw) = Score::served_value(sched.inst.bookings[b].priority);
+                (r + dr, w + dw)
+            });
+            *best = (*best).min(Score::new(r, w, c.drive));
+        } else if !seq.is_empty() {
+            return; // extending an infeasible prefix stays infeasible
+        }
+        for &b in cands {
+            if !seq.contains(&b) {
+                seq.push(b);
+                rec(sched, cands, seq, best);
+                seq.pop();
+            }
+        }
+    }
+    rec(&sched, cands, &mut Vec::new(), &mut best);
+    best
+}
+
+#[test]
+fn exact_matches_brute_force_on_random_days() {
+    let mut rng = SplitMix64::new(42);
+    let m = model();
+    for _ in 0..60 {
+        let n = 2 + rng.below(5);
+        let p = random_day(&mut rng, n);
+        let inst = Instance::new(&p, &m);
+        let cands: Vec<usize> = (0..n).collect();
+        let route = exact::best_route(&inst, 0, &cands);
+        let sched = Scheduler {
+            inst: &inst,
+            shift: 0,
+        };
+        let drive = if route.is_empty() {
+            0
+        } else {
+            sched.cost(&route).expect("exact route is feasible").drive
+        };
+        let (r, w) = route.iter().fold((0, 0), |(r, w), &b| {
+            let (dr, dw) = Score::served_value(inst.bookings[b].priority);
+            (r + dr, w + dw)
+        });
+        assert_eq!(Score::new(r, w, drive), brute_force(&inst, &cands));
+    }
+}
+
+#[test]
+fn early_arrival_waits_and_departure_is_delayed_to_remove_waiting() {
+    let b = booking("b", 43.70, -79.70, 60, vec![window((11, 0), (11, 0))]);
+    let p = Problem::new(vec![b], vec![therapist(false)], None);
+    let m = model();
+    let inst = Instance::new(&p, &m);
+    let sched = Scheduler {
+        inst: &inst,
+        shift: 0,
+    };
+    let t = sched.timed(&[0]).unwrap();
+    assert_eq!(t.stops[0].start, Seconds::hm(11, 0).0);
+    // Leaves just in time: arrival + 10 min set-up is the start.
+    assert_eq!(t.stops[0].arrival + 600, t.stops[0].start);
+    assert_eq!(t.leave + t.stops[0].drive, t.stops[0].arrival);
+    assert_eq!(t.waiting(&sched, &[0]), 0);
+}
+
+#[test]
+fn lunch_goes_where_the_day_ends_earliest() {
+    // Two back-to-back fixed sessions around noon: lunch must come before, between or after.
+    let a = booking("a", 43.70, -79.70, 60, vec![window((10, 0), (10, 0))]);
+    let b = booking("b", 43.70, -79.70, 60, vec![window((11, 45), (11, 45))]);
+    let p = Problem::new(vec![a, b], vec![therapist(true)], None);
+    let m = model();
+    let inst = Instance::new(&p, &m);
+    let sched = Scheduler {
+        inst: &inst,
+        shift: 0,
+    };
+    let t = sched.timed(&[0, 1]).unwrap();
+    let (at, start, end) = t.lunch.unwrap();
+    assert_eq!(end - start, 1800);
+    assert!(start >= Seconds::hm(11, 30).0 && end <= Seconds::hm(14, 0).0);
+    // Lunch cannot fit between a and b (b starts 11:45), so it follows b: at b's place
+    // straight after pack-up, or at home after the drive, whichever ends the day first.
+    assert!(matches!(at, LunchAt::Place(2) | LunchAt::Door(2)), "{at:?}");
+    assert!(start >= t.stops[1].end + 300);
+    assert_eq!(t.cost.finish, t.stops[1].end + 300 + t.return_drive + 1800);
+}
+
+#[test]
+fn infeasible_window_and_limits_are_rejected() {
+    let a = booking("a", 43.70, -79.70, 60, vec![window((8, 0), (8, 35))]);
+    let mut t = therapist(false);
+    t.max_visits = Some(1);
+    let b = booking("b", 43.70, -79.71, 60, vec![]);
+    let p = Problem::new(vec![a, b.clone(), b], vec![t], None);
+    let m = model();
+    let inst = Instance::new(&p, &m);
+    let sched = Scheduler {
+        inst: &inst,
+        shift: 0,
+    };
+    assert!(
+        sched.cost(&[0]).is_none(),
+        "cannot set up and start by 08:35 leaving at 08:30"
+    );
+    assert!(sched.cost(&[1]).is_some());
+    assert!(sched.cost(&[1, 2]).is_none(), "max_visits = 1");
+}

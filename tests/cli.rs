@@ -1,0 +1,274 @@
+//! End-to-end behaviour of `housecall plan`, `check` and `matrix` on the example days.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_example_day_plans_and_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for day in DAYS {
+        for therapists in [THERAPISTS, PRACTICE] {
+            let plan = plan_and_check(dir.path(), day, therapists, &[]);
+            let s = &plan["summary"];
+            let n_bookings = std::fs::read_to_string(day).unwrap().lines().count() - 1;
+            assert_eq!(
+                s["served"].as_u64().unwrap() + s["unassigned"].as_u64().unwrap(),
+                n_bookings as u64
+            );
+            assert!(s["total_drive_s"].as_i64().unwrap() > 0);
+        }
+    }
+}
+
+#[test]
+fn one_therapist_ten_bookings_is_proven_optimal_with_the_json_fields_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_and_check(dir.path(), DAYS[0], THERAPISTS, &[]);
+    assert_eq!(plan["summary"]["proven_optimal"], true);
+    let route = &plan["routes"][0];
+    assert_eq!(route["therapist"], "maya");
+    assert_eq!(route["date"], "2026-12-01");
+    for key in [
+        "return_drive_s",
+        "return_drive_m",
+        "total_drive_s",
+        "total_drive_m",
+        "leave_s",
+        "back_s",
+    ] {
+        assert!(route[key].is_i64(), "{key}");
+    }
+    let stops = route["stops"].as_array().unwrap();
+    assert_eq!(
+        stops.iter().filter(|s| s["kind"] == "break").count(),
+        1,
+        "one lunch break"
+    );
+    let visit = stops.iter().find(|s| s["kind"] == "visit").unwrap();
+    for key in [
+        "arrival_s",
+        "start_s",
+        "end_s",
+        "departure_s",
+        "drive_s",
+        "drive_m",
+    ] {
+        assert!(visit[key].is_i64(), "{key}");
+    }
+    let start = visit["start_s"].as_i64().unwrap();
+    assert_eq!(
+        visit["start"].as_str().unwrap(),
+        format!("{:02}:{:02}", start / 3600, start / 60 % 60)
+    );
+    let drive: i64 = stops
+        .iter()
+        .filter_map(|s| s["drive_s"].as_i64())
+        .sum::<i64>()
+        + route["return_drive_s"].as_i64().unwrap();
+    assert_eq!(drive, route["total_drive_s"].as_i64().unwrap());
+}
+
+#[test]
+fn over_booked_day_lists_every_unserved_booking_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_and_check(dir.path(), DAYS[2], THERAPISTS, &[]);
+    let un = plan["unassigned"].as_array().unwrap();
+    assert!(!un.is_empty());
+    let reason = |id: &str| {
+        un.iter()
+            .find(|u| u["booking"] == id)
+            .map(|u| u["reason"].as_str().unwrap().to_string())
+    };
+    // Pinned to a therapist who is not in the file.
+    assert_eq!(reason("ob13").as_deref(), Some("therapist_unavailable"));
+    // 17:00-17:30 in Orangeville cannot be reached and still be home by 18:00.
+    assert_eq!(reason("ob14").as_deref(), Some("no_window_fits"));
+    assert!(un.iter().all(|u| !u["detail"].as_str().unwrap().is_empty()));
+    // All required bookings that fit are served before optional ones.
+    let table = housecall(&["plan", DAYS[2], "--therapists", THERAPISTS]);
+    assert_eq!(table.code, 0);
+    assert!(table.stdout.contains("Unassigned ("), "{}", table.stdout);
+    assert!(table
+        .stdout
+        .contains("therapist_unavailable: pinned to therapist 'liam'"));
+}
+
+#[test]
+fn table_reads_like_an_itinerary() {
+    let r = housecall(&["plan", DAYS[0], "--therapists", THERAPISTS]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = &r.stdout;
+    for needle in [
+        "Maya Patel (maya) - Tuesday 2026-12-01",
+        "leave home",
+        "lunch at",
+        "home (drive",
+        "hands-on",
+        "waiting",
+        "Total:",
+        "proven optimal",
+    ] {
+        assert!(t.contains(needle), "missing {needle:?} in\n{t}");
+    }
+}
+
+#[test]
+fn csv_output_has_a_row_per_visit_break_and_unassigned_booking() {
+    let r = housecall(&[
+        "plan",
+        DAYS[2],
+        "--therapists",
+        THERAPISTS,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(r.code, 0);
+    let mut rdr = csv::Reader::from_reader(r.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.iter().filter(|r| &r[3] != "break").count(), 14);
+    assert_eq!(rows.iter().filter(|r| &r[3] == "break").count(), 1);
+}
+
+#[test]
+fn same_seed_gives_the_same_plan() {
+    let a = housecall(&[
+        "plan",
+        DAYS[2],
+        "--therapists",
+        PRACTICE,
+        "--format",
+        "json",
+        "--seed",
+        "5",
+        "--threads",
+        "2",
+    ]);
+    let b = housecall(&[
+        "plan",
+        DAYS[2],
+        "--therapists",
+        PRACTICE,
+        "--format",
+        "json",
+        "--seed",
+        "5",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(a.code, 0);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn date_option_plans_one_day_and_reports_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let two_days = "id,client,lat,lon,treatment,window,date\n\
+        a1,Ann,43.7315,-79.7624,Swedish Massage,09:00-11:00,2026-12-01\n\
+        a2,Bob,43.5890,-79.6441,Cupping Therapy,,2026-12-01\n\
+        b1,Cat,43.5448,-80.2482,Deep Tissue Massage,10:00-12:00,2026-12-02\n\
+        b2,Dan,43.6497,-79.9236,Geriatric Massage,,2026-12-02\n\
+        c1,Eve,43.6780,-79.8230,Energy Healing,,\n";
+    let file = write(dir.path(), "two-days.csv", two_days);
+    let plan = plan_and_check(dir.path(), &file, THERAPISTS, &["--date", "2026-12-02"]);
+    assert!(plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["date"] == "2026-12-02"));
+    let other: Vec<_> = plan["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["reason"] == "other_date")
+        .collect();
+    assert_eq!(other.len(), 2);
+    assert_eq!(
+        plan["summary"]["served"], 3,
+        "the undated booking joins the planned day"
+    );
+    // Without --date, both days are planned.
+    let both = plan_and_check(dir.path(), &file, THERAPISTS, &[]);
+    assert_eq!(both["routes"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn check_rejects_a_tampered_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_and_check(dir.path(), DAYS[0], THERAPISTS, &[]);
+    let tamper = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut p = plan.clone();
+        f(&mut p);
+        let path = write(dir.path(), "bad.json", serde_json::to_string(&p).unwrap());
+        housecall(&["check", DAYS[0], &path, "--therapists", THERAPISTS])
+    };
+    // A session moved an hour later: outside its window or inconsistent with the drives.
+    let r = tamper(&|p| {
+        let v = &mut p["routes"][0]["stops"][0];
+        v["start_s"] = (v["start_s"].as_i64().unwrap() - 3600).into();
+    });
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("overlap") || r.stderr.contains("window_missed"),
+        "{}",
+        r.stderr
+    );
+    // A visit dropped: its booking is lost.
+    let r = tamper(&|p| {
+        let stops = p["routes"][0]["stops"].as_array_mut().unwrap();
+        let i = stops.iter().position(|s| s["kind"] == "visit").unwrap();
+        stops.remove(i);
+    });
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("booking_missing"), "{}", r.stderr);
+    // A shorter drive than the model gives.
+    let r = tamper(&|p| {
+        let v = &mut p["routes"][0]["stops"][0];
+        v["drive_s"] = 1.into();
+    });
+    assert!(r.stderr.contains("travel_inconsistent"), "{}", r.stderr);
+    // The lunch removed.
+    let r = tamper(&|p| {
+        p["routes"][0]["stops"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| s["kind"] != "break");
+    });
+    assert!(r.stderr.contains("lunch_broken"), "{}", r.stderr);
+    // A booking listed twice.
+    let r = tamper(&|p| {
+        let id = p["routes"][0]["stops"][0]["booking"].clone();
+        p["unassigned"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"booking": id, "reason": "day_full", "detail": ""}));
+    });
+    assert!(r.stderr.contains("booking_duplicated"), "{}", r.stderr);
+}
+
+#[test]
+fn matrix_lists_every_ordered_pair_of_homes_and_bookings() {
+    let r = housecall(&["matrix", DAYS[0], "--therapists", THERAPISTS]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "from,to,depart_s,drive_s,drive_m");
+    assert_eq!(lines.len() - 1, 11 * 10);
+    assert!(lines.iter().any(|l| l.starts_with("home:maya,bm01,0,")));
+    let plan = housecall(&[
+        "plan",
+        DAYS[0],
+        "--therapists",
+        THERAPISTS,
+        "--format",
+        "json",
+    ]);
+    let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    // The first leg of the plan is in the matrix.
+    let first = &plan["routes"][0]["stops"][0];
+    let row = format!(
+        "home:maya,{},0,{},{}",
+        first["booking"].as_str().unwrap(),
+        first["drive_s"],
+        first["drive_m"]
+    );
+    assert!(lines.contains(&row.as_str()), "{row}");
+}

@@ -1,0 +1,71 @@
+//! Helpers for the end-to-end tests: run the built binary, write scratch files.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `housecall` with `args` from the repository root.
+pub fn housecall(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_housecall"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub const THERAPISTS: &str = "data/examples/therapists.toml";
+pub const PRACTICE: &str = "data/examples/practice.toml";
+pub const DAYS: [&str; 3] = [
+    "data/examples/brampton-mississauga.csv",
+    "data/examples/guelph-orangeville.csv",
+    "data/examples/overbooked.csv",
+];
+
+/// Writes `contents` to `name` in `dir` and returns the path as a string.
+pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> String {
+    let p: PathBuf = dir.join(name);
+    std::fs::write(&p, contents).expect("scratch file written");
+    p.to_string_lossy().into_owned()
+}
+
+/// Plans `bookings` as JSON into `dir`, asserts `check` accepts it, and returns the JSON.
+pub fn plan_and_check(
+    dir: &Path,
+    bookings: &str,
+    therapists: &str,
+    extra: &[&str],
+) -> serde_json::Value {
+    let out = dir.join("plan.json").to_string_lossy().into_owned();
+    let mut args = vec![
+        "plan",
+        bookings,
+        "--therapists",
+        therapists,
+        "--format",
+        "json",
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(extra);
+    let r = housecall(&args);
+    assert_eq!(r.code, 0, "plan failed: {}", r.stderr);
+    let c = housecall(&["check", bookings, &out, "--therapists", therapists]);
+    assert_eq!(
+        c.code, 0,
+        "check rejected the plan of {bookings}: {}{}",
+        c.stdout, c.stderr
+    );
+    serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+}

@@ -1,0 +1,28 @@
+//! The README's library example, as a test.
+
+use housecall_core::{check, solve, Problem, SolveOptions};
+
+#[test]
+fn readme_library_example_plans_and_checks() -> Result<(), housecall_io::InputError> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let file = housecall_io::read_bookings_file(&format!("{root}/data/examples/overbooked.csv"))?;
+    let therapists =
+        housecall_io::read_therapists_file(&format!("{root}/data/examples/practice.toml"))?;
+    let problem = Problem::new(file.bookings, therapists, None);
+    let model = housecall_region::straight_line();
+    let plan = solve(
+        &problem,
+        &model,
+        &SolveOptions {
+            seed: 7,
+            ..SolveOptions::default()
+        },
+    );
+    assert!(check(&problem, &model, &plan).is_empty());
+    assert_eq!(plan.itineraries.len(), 2);
+    assert_eq!(plan.served() + plan.unassigned.len(), 14);
+    let json = housecall_io::write_plan_json(&problem, &plan);
+    let back = housecall_io::parse_plan_json("plan.json", &json)?;
+    assert_eq!(back, plan, "the JSON plan reads back to the same plan");
+    Ok(())
+}
