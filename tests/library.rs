@@ -3,7 +3,7 @@
 use housecall_core::{check, solve, Problem, SolveOptions};
 
 #[test]
-fn readme_library_example_plans_and_checks() -> Result<(), housecall_io::InputError> {
+fn readme_library_example_plans_and_checks() -> Result<(), Box<dyn std::error::Error>> {
     let root = env!("CARGO_MANIFEST_DIR");
     let file = housecall_io::read_bookings_file(&format!("{root}/data/examples/overbooked.csv"))?;
     let therapists =
