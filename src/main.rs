@@ -138,6 +138,17 @@ fn load(bookings: &str, input: &InputArgs) -> Result<(Problem, BookingsFile), Fa
     ))
 }
 
+/// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.
+fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Input(format!("cannot write the output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn run(command: Command) -> Result<(), Failure> {
     let model: Box<dyn TravelModel> = housecall_region::default_model();
     match command {
@@ -180,7 +191,7 @@ fn run(command: Command) -> Result<(), Failure> {
             match out {
                 Some(path) => std::fs::write(&path, text)
                     .map_err(|e| Failure::Input(format!("{path}: cannot write: {e}")))?,
-                None => print!("{text}"),
+                None => emit(&text)?,
             }
             Ok(())
         }
@@ -211,11 +222,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Matrix { bookings, input } => {
             let (problem, _) = load(&bookings, &input)?;
-            print!(
-                "{}",
-                housecall_io::write_matrix_csv(&problem, model.as_ref())
-            );
-            Ok(())
+            emit(&housecall_io::write_matrix_csv(&problem, model.as_ref()))
         }
     }
 }

@@ -368,7 +368,7 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
         return (
             Reason::ExceedsHandsOnLimit,
             format!(
-                "a {}-minute session is more than the therapist's daily hands-on limit",
+                "a {}-minute session does not fit the therapist's daily limits (hands-on minutes, visits)",
                 bk.session.0 / 60
             ),
         );

@@ -361,15 +361,22 @@ impl<'a, 'p> Search<'a, 'p> {
             let mut near = served.clone();
             near.sort_by_key(|&b| m.secs(centre, self.inst.bookings[b].loc, 0));
             near.truncate(k);
+            st.unassigned.extend(near.iter().copied());
             for s in 0..st.routes.len() {
                 if st.routes[s].iter().any(|b| near.contains(b)) {
                     st.routes[s].retain(|b| !near.contains(b));
-                    st.costs[s] = self
-                        .cost(s, &st.routes[s])
-                        .expect("removing visits keeps a route feasible");
+                    // Removing visits keeps a route feasible when drive times obey the
+                    // triangle inequality; an external matrix need not, so empty the route
+                    // rather than keep an infeasible one.
+                    st.costs[s] = match self.cost(s, &st.routes[s]) {
+                        Some(c) => c,
+                        None => {
+                            st.unassigned.append(&mut st.routes[s]);
+                            EMPTY
+                        }
+                    };
                 }
             }
-            st.unassigned.extend(near);
         }
         let mut todo = std::mem::take(&mut st.unassigned);
         let keys: Vec<(Priority, u64)> = todo
