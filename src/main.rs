@@ -4,8 +4,10 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use housecall_core::{check, solve, Problem, SolveOptions, TravelModel};
+use housecall_core::{check, solve, Problem, Seconds, SolveOptions, TravelModel};
 use housecall_io::{BookingsFile, InputError};
+use housecall_region::Region;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -62,6 +64,9 @@ enum Command {
         bookings: String,
         #[command(flatten)]
         input: InputArgs,
+        /// Only for this departure time (HH:MM); by default for every time bin of the model.
+        #[arg(long, value_parser = parse_clock)]
+        depart: Option<Seconds>,
     },
 }
 
@@ -73,6 +78,34 @@ struct InputArgs {
     /// Plan only this day (YYYY-MM-DD); bookings for other days are listed as unassigned.
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
+    /// Travel model: the region's road graph with rush hour, or the straight-line fallback.
+    #[arg(long, value_enum, default_value_t = Travel::Road)]
+    travel: Travel,
+    /// A region directory (roads/nodes.csv, roads/edges.csv, profiles.csv) instead of the
+    /// shipped western-GTA region, e.g. one made by `region import-osm`.
+    #[arg(long)]
+    region: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Travel {
+    /// Shortest paths over the road graph at the speeds of the departure time.
+    Road,
+    /// Great-circle distance x 1.3 at region-typical speeds (no rush hour).
+    StraightLine,
+}
+
+impl InputArgs {
+    fn model(&self) -> Result<Box<dyn TravelModel>, Failure> {
+        let region = match &self.region {
+            Some(dir) => Region::load(Path::new(dir)).map_err(|e| Failure::Input(e.to_string()))?,
+            None => Region::western_gta(),
+        };
+        Ok(match self.travel {
+            Travel::Road => Box::new(region.road_model()),
+            Travel::StraightLine => Box::new(housecall_region::straight_line()),
+        })
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +113,10 @@ enum Format {
     Table,
     Json,
     Csv,
+}
+
+fn parse_clock(s: &str) -> Result<Seconds, String> {
+    housecall_io::parse_clock(s)
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -150,7 +187,6 @@ fn emit(text: &str) -> Result<(), Failure> {
 }
 
 fn run(command: Command) -> Result<(), Failure> {
-    let model: Box<dyn TravelModel> = housecall_region::default_model();
     match command {
         Command::Plan {
             bookings,
@@ -163,6 +199,7 @@ fn run(command: Command) -> Result<(), Failure> {
             iterations,
         } => {
             let (problem, file) = load(&bookings, &input)?;
+            let model = input.model()?;
             let time_limit = match time_limit {
                 Some(t) if !(t.is_finite() && t > 0.0) => {
                     return Err(Failure::Input(format!(
@@ -201,6 +238,7 @@ fn run(command: Command) -> Result<(), Failure> {
             input,
         } => {
             let (problem, _) = load(&bookings, &input)?;
+            let model = input.model()?;
             let text = std::fs::read_to_string(&plan)
                 .map_err(|e| Failure::Input(format!("{plan}: cannot read: {e}")))?;
             let parsed = housecall_io::parse_plan_json(&plan, &text)?;
@@ -220,9 +258,18 @@ fn run(command: Command) -> Result<(), Failure> {
                 Err(Failure::Invalid(msg))
             }
         }
-        Command::Matrix { bookings, input } => {
+        Command::Matrix {
+            bookings,
+            input,
+            depart,
+        } => {
             let (problem, _) = load(&bookings, &input)?;
-            emit(&housecall_io::write_matrix_csv(&problem, model.as_ref()))
+            let model = input.model()?;
+            emit(&housecall_io::write_matrix_csv(
+                &problem,
+                model.as_ref(),
+                depart,
+            ))
         }
     }
 }

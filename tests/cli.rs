@@ -247,12 +247,24 @@ fn check_rejects_a_tampered_plan() {
 
 #[test]
 fn matrix_lists_every_ordered_pair_of_homes_and_bookings() {
-    let r = housecall(&["matrix", DAYS[0], "--therapists", THERAPISTS]);
+    let r = housecall(&[
+        "matrix",
+        DAYS[0],
+        "--therapists",
+        THERAPISTS,
+        "--depart",
+        "08:30",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines[0], "from,to,depart_s,drive_s,drive_m");
     assert_eq!(lines.len() - 1, 11 * 10);
-    assert!(lines.iter().any(|l| l.starts_with("home:maya,bm01,0,")));
+    assert!(lines.iter().any(|l| l.starts_with("home:maya,bm01,30600,")));
+    // Without --depart: every time bin of the road model.
+    let all = housecall(&["matrix", DAYS[0], "--therapists", THERAPISTS]);
+    let rows = all.stdout.lines().count() - 1;
+    assert!(rows > 110 && rows % 110 == 0, "{rows}");
+    // The first leg of the plan is in the matrix at its departure time.
     let plan = housecall(&[
         "plan",
         DAYS[0],
@@ -262,13 +274,73 @@ fn matrix_lists_every_ordered_pair_of_homes_and_bookings() {
         "json",
     ]);
     let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
-    // The first leg of the plan is in the matrix.
-    let first = &plan["routes"][0]["stops"][0];
+    let route = &plan["routes"][0];
+    let first = &route["stops"][0];
+    let leave = route["leave_s"].as_i64().unwrap();
+    let at = format!("{:02}:{:02}", leave / 3600, leave / 60 % 60);
+    assert_eq!(leave % 60, 0, "departures fall on whole minutes");
+    let m = housecall(&[
+        "matrix",
+        DAYS[0],
+        "--therapists",
+        THERAPISTS,
+        "--depart",
+        &at,
+    ]);
     let row = format!(
-        "home:maya,{},0,{},{}",
+        "home:maya,{},{leave},{},{}",
         first["booking"].as_str().unwrap(),
         first["drive_s"],
         first["drive_m"]
     );
-    assert!(lines.contains(&row.as_str()), "{row}");
+    assert!(m.stdout.lines().any(|l| l == row), "{row}");
+}
+
+#[test]
+fn rush_hour_slows_freeway_trips_and_straight_line_is_available() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "two.csv",
+        "id,lat,lon\nguelph,43.5448,-80.2482\ntoronto,43.6450,-79.3810\n",
+    );
+    let drive = |travel: &str, depart: &str| -> i64 {
+        let r = housecall(&[
+            "matrix",
+            &f,
+            "--therapists",
+            THERAPISTS,
+            "--travel",
+            travel,
+            "--depart",
+            depart,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let line = r
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("guelph,toronto,"))
+            .unwrap()
+            .to_string();
+        line.split(',').nth(3).unwrap().parse().unwrap()
+    };
+    let (off, am, pm) = (
+        drive("road", "10:30"),
+        drive("road", "08:00"),
+        drive("road", "17:00"),
+    );
+    assert!(
+        am > off * 12 / 10 && pm > off * 12 / 10,
+        "peak {am}/{pm} vs off-peak {off}"
+    );
+    assert_eq!(
+        drive("straight-line", "08:00"),
+        drive("straight-line", "10:30")
+    );
+    plan_and_check(
+        dir.path(),
+        DAYS[1],
+        THERAPISTS,
+        &["--travel", "straight-line"],
+    );
 }

@@ -41,11 +41,12 @@ pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> String {
 }
 
 /// Plans `bookings` as JSON into `dir`, asserts `check` accepts it, and returns the JSON.
+/// `input` options (`--date`, `--travel`, `--region`) go to both commands.
 pub fn plan_and_check(
     dir: &Path,
     bookings: &str,
     therapists: &str,
-    extra: &[&str],
+    input: &[&str],
 ) -> serde_json::Value {
     let out = dir.join("plan.json").to_string_lossy().into_owned();
     let mut args = vec![
@@ -58,10 +59,12 @@ pub fn plan_and_check(
         "--out",
         &out,
     ];
-    args.extend_from_slice(extra);
+    args.extend_from_slice(input);
     let r = housecall(&args);
     assert_eq!(r.code, 0, "plan failed: {}", r.stderr);
-    let c = housecall(&["check", bookings, &out, "--therapists", therapists]);
+    let mut args = vec!["check", bookings, &out, "--therapists", therapists];
+    args.extend_from_slice(input);
+    let c = housecall(&args);
     assert_eq!(
         c.code, 0,
         "check rejected the plan of {bookings}: {}{}",

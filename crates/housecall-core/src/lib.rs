@@ -22,4 +22,6 @@ pub use plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Vis
 pub use rng::SplitMix64;
 pub use solver::{solve, Method, SolveOptions};
 pub use time::{Metres, Seconds, TimeWindow};
-pub use travel::{great_circle_m, Drive, StraightLine, TravelMatrix, TravelModel};
+pub use travel::{
+    great_circle_m, interpolate, make_fifo, Drive, StraightLine, TravelMatrix, TravelModel,
+};

@@ -17,19 +17,53 @@ pub struct Drive {
 /// A source of drive times between two points for a departure time.
 ///
 /// Implementations must be deterministic and FIFO: leaving later never means arriving
-/// earlier. A drive from a point to itself takes no time.
+/// earlier. A drive from a point to itself takes no time. A model whose times depend on the
+/// time of day is piecewise linear between the departure times of [`TravelModel::time_bins`]
+/// (see [`interpolate`]), with a slope of at least -1 between them, so that a matrix of its
+/// values at those times reproduces it exactly.
 pub trait TravelModel: Sync {
     /// The drive from `from` to `to` leaving at `depart` (seconds since local midnight).
     fn drive(&self, from: Location, to: Location, depart: Seconds) -> Drive;
 
     /// Departure times (seconds since midnight, ascending, the first one 0) at which the
-    /// model's times change. A model that does not depend on the time of day returns `[0]`.
+    /// model's times are given; between them they are interpolated. A model that does not
+    /// depend on the time of day returns `[0]`.
     fn time_bins(&self) -> Vec<Seconds> {
         vec![Seconds(0)]
     }
 
+    /// The matrix of drives between `locations`. The default asks [`TravelModel::drive`] for
+    /// every pair and time bin, in parallel; models with a faster many-to-many method
+    /// override it with the same values.
+    fn matrix(&self, locations: &[Location]) -> TravelMatrix {
+        TravelMatrix::build(self, locations)
+    }
+
     /// A short name for the model, shown in plans.
     fn name(&self) -> &str;
+}
+
+/// The value at `t` of the piecewise-linear function through `(bins[k], values(k))`:
+/// constant before the first and after the last knot, integer arithmetic rounding down.
+/// Shared by [`TravelMatrix`] and time-dependent models so that both give the same seconds.
+pub fn interpolate(bins: &[Seconds], t: Seconds, values: impl Fn(usize) -> i64) -> i64 {
+    let k = bins.partition_point(|b| *b <= t).saturating_sub(1);
+    if k + 1 >= bins.len() || t <= bins[k] {
+        return values(k);
+    }
+    let (v0, v1) = (values(k), values(k + 1));
+    let (t0, t1) = (bins[k].0, bins[k + 1].0);
+    v0 + ((v1 - v0) * (t.0 - t0)).div_euclid(t1 - t0)
+}
+
+/// Makes knot values FIFO: the time at knot `k` may not exceed the wait until knot `k + 1`
+/// plus the time from there (leaving later and arriving earlier would beat it). `secs` holds
+/// one value per knot of `bins`.
+pub fn make_fifo(bins: &[Seconds], secs: &mut [i64]) {
+    for k in (0..secs.len().saturating_sub(1)).rev() {
+        let wait = bins[k + 1].0 - bins[k].0;
+        secs[k] = secs[k].min(wait + secs[k + 1]);
+    }
 }
 
 /// The **fallback** model: great-circle distance times a circuity factor, driven at a slower
@@ -83,35 +117,48 @@ impl TravelModel for StraightLine {
 }
 
 /// Drive times between a fixed list of locations, computed once per problem. Entry
-/// `(bin, from, to)` holds the drive leaving at the start of time bin `bin`; a departure uses
-/// the last bin starting at or before it.
+/// `(bin, from, to)` holds the drive leaving at the start of time bin `bin`; between bins the
+/// time is interpolated (as the model defines it) and the distance is the earlier bin's.
 #[derive(Clone, Debug)]
 pub struct TravelMatrix {
     n: usize,
     bins: Vec<Seconds>,
-    time: Vec<i64>,
-    distance: Vec<i64>,
+    time: Vec<i32>,
+    distance: Vec<i32>,
 }
 
 impl TravelMatrix {
-    /// Computes the matrix for `locations` with `model`, rows in parallel.
-    pub fn build(model: &dyn TravelModel, locations: &[Location]) -> Self {
+    /// Computes the matrix for `locations` by asking `model` for every pair and bin, rows in
+    /// parallel.
+    pub fn build<M: TravelModel + ?Sized>(model: &M, locations: &[Location]) -> Self {
         let n = locations.len();
         let bins = model.time_bins();
-        let rows: Vec<Vec<Drive>> = bins
+        let cells: Vec<Drive> = bins
             .iter()
             .flat_map(|&t| locations.iter().map(move |&from| (t, from)))
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(t, from)| {
-                locations
-                    .iter()
-                    .map(|&to| model.drive(from, to, t))
-                    .collect()
-            })
+            .flat_map_iter(|(t, from)| locations.iter().map(move |&to| model.drive(from, to, t)))
             .collect();
-        let cells = rows.into_iter().flatten();
-        let (time, distance) = cells.map(|d| (d.time.0, d.distance.0)).unzip();
+        let time = cells.iter().map(|d| d.time.0 as i32).collect();
+        let distance = cells.iter().map(|d| d.distance.0 as i32).collect();
+        TravelMatrix {
+            n,
+            bins,
+            time,
+            distance,
+        }
+    }
+
+    /// A matrix from its parts: `time[(bin * n + from) * n + to]` in seconds and `distance`
+    /// likewise in metres, for models that compute many-to-many themselves.
+    pub fn from_parts(n: usize, bins: Vec<Seconds>, time: Vec<i32>, distance: Vec<i32>) -> Self {
+        assert_eq!(
+            time.len(),
+            bins.len() * n * n,
+            "one time per bin and ordered pair"
+        );
+        assert_eq!(distance.len(), time.len(), "one distance per time");
         TravelMatrix {
             n,
             bins,
@@ -136,14 +183,7 @@ impl TravelMatrix {
     }
 
     #[inline]
-    fn cell(&self, from: usize, to: usize, depart: i64) -> usize {
-        let bin = if self.bins.len() == 1 {
-            0
-        } else {
-            self.bins
-                .partition_point(|b| b.0 <= depart)
-                .saturating_sub(1)
-        };
+    fn at(&self, bin: usize, from: usize, to: usize) -> usize {
         (bin * self.n + from) * self.n + to
     }
 
@@ -151,15 +191,23 @@ impl TravelMatrix {
     /// midnight).
     #[inline]
     pub fn secs(&self, from: usize, to: usize, depart: i64) -> i64 {
-        self.time[self.cell(from, to, depart)]
+        if self.bins.len() == 1 {
+            return self.time[self.at(0, from, to)] as i64;
+        }
+        interpolate(&self.bins, Seconds(depart), |k| {
+            self.time[self.at(k, from, to)] as i64
+        })
     }
 
     /// The drive from location `from` to `to` leaving at `depart`.
     pub fn drive(&self, from: usize, to: usize, depart: Seconds) -> Drive {
-        let c = self.cell(from, to, depart.0);
+        let k = self
+            .bins
+            .partition_point(|b| *b <= depart)
+            .saturating_sub(1);
         Drive {
-            time: Seconds(self.time[c]),
-            distance: Metres(self.distance[c]),
+            time: Seconds(self.secs(from, to, depart.0)),
+            distance: Metres(self.distance[self.at(k, from, to)] as i64),
         }
     }
 }
@@ -191,6 +239,21 @@ mod tests {
         };
         let d = great_circle_m(b, g);
         assert!((d - 42_500.0).abs() < 3_000.0, "{d}");
+    }
+
+    #[test]
+    fn interpolation_between_knots_and_fifo() {
+        let bins = [Seconds(0), Seconds(100), Seconds(200)];
+        let v = [50i64, 150, 10];
+        assert_eq!(interpolate(&bins, Seconds(50), |k| v[k]), 100);
+        assert_eq!(interpolate(&bins, Seconds(999), |k| v[k]), 10);
+        let mut fifo = v;
+        make_fifo(&bins, &mut fifo);
+        // Leaving at 100 and taking 150 arrives at 250, later than waiting until 200 (arrive
+        // 210): the knot is lowered to 110.
+        assert_eq!(fifo, [50, 110, 10]);
+        let arrive = |t: i64| t + interpolate(&bins, Seconds(t), |k| fifo[k]);
+        assert!((0..300).all(|t| arrive(t) <= arrive(t + 1)));
     }
 
     #[test]

@@ -1,12 +1,127 @@
-//! Housecall's model of its region, the western Greater Toronto Area from Brampton to Guelph.
+//! Housecall's model of its region, the western Greater Toronto Area from Brampton to Guelph:
+//! a road graph with time-of-day speed profiles ([`RoadModel`], behind the core's
+//! [`TravelModel`] interface), and the calibrated straight-line fallback.
 //!
-//! For now this is the straight-line travel model calibrated for the region's roads: a mix
-//! of dense suburban grids (Brampton, Mississauga) and long freeway hops (401, 410, Hwy 6,
-//! Hwy 10). Road graphs, rush hour and service areas come later and will plug in behind the
-//! same [`TravelModel`] interface.
+//! The default region is compiled in from the repository's `data/region/` (see
+//! `data/README.md`), so the binary needs no files at run time; [`Region::load`] reads the
+//! same files from any directory instead.
 #![warn(missing_docs)]
 
+mod profiles;
+mod road_model;
+mod roads;
+
+pub use profiles::SpeedProfiles;
+pub use road_model::{zone_of, Access, RoadModel};
+pub use roads::{RoadEdge, RoadGraph, RoadNode};
+
 use housecall_core::{Location, Seconds, StraightLine, TravelModel};
+use std::fmt;
+use std::path::Path;
+
+/// A problem with region data: which file, and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionError {
+    /// The file concerned.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl RegionError {
+    pub(crate) fn new(file: &str, message: impl Into<String>) -> Self {
+        RegionError {
+            file: file.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for RegionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for RegionError {}
+
+/// A region's data: its road graph and speed profiles.
+#[derive(Clone, Debug)]
+pub struct Region {
+    /// Where it came from (`western-gta` or a directory).
+    pub name: String,
+    /// The road graph.
+    pub roads: RoadGraph,
+    /// Travel-time factors by time of day.
+    pub profiles: SpeedProfiles,
+}
+
+macro_rules! shipped {
+    ($f:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/region/",
+            $f
+        ))
+    };
+}
+
+impl Region {
+    /// The shipped region, Brampton to Guelph, compiled into the binary.
+    pub fn western_gta() -> Region {
+        let roads = RoadGraph::from_csv(
+            "roads/nodes.csv",
+            shipped!("roads/nodes.csv"),
+            "roads/edges.csv",
+            shipped!("roads/edges.csv"),
+        )
+        .expect("the shipped road graph is valid (tested)");
+        let profiles = SpeedProfiles::from_csv("profiles.csv", shipped!("profiles.csv"))
+            .expect("the shipped profiles are valid (tested)");
+        Region {
+            name: "western-gta".into(),
+            roads,
+            profiles,
+        }
+    }
+
+    /// Reads a region directory: `roads/nodes.csv`, `roads/edges.csv`, and optionally
+    /// `profiles.csv` (without it, times do not depend on the time of day).
+    pub fn load(dir: &Path) -> Result<Region, RegionError> {
+        let read = |f: &str| {
+            let p = dir.join(f);
+            std::fs::read_to_string(&p).map_err(|e| {
+                RegionError::new(&p.display().to_string(), format!("cannot read: {e}"))
+            })
+        };
+        let name = |f: &str| dir.join(f).display().to_string();
+        let roads = RoadGraph::from_csv(
+            &name("roads/nodes.csv"),
+            &read("roads/nodes.csv")?,
+            &name("roads/edges.csv"),
+            &read("roads/edges.csv")?,
+        )?;
+        let profiles = match dir.join("profiles.csv").exists() {
+            true => SpeedProfiles::from_csv(&name("profiles.csv"), &read("profiles.csv")?)?,
+            false => SpeedProfiles::default(),
+        };
+        Ok(Region {
+            name: dir.display().to_string(),
+            roads,
+            profiles,
+        })
+    }
+
+    /// The road travel model of this region.
+    pub fn road_model(&self) -> RoadModel {
+        RoadModel::new(
+            self.roads.clone(),
+            self.profiles.clone(),
+            Access::default(),
+            "road",
+        )
+    }
+}
 
 /// The fallback travel model with parameters for the western GTA: roads 1.3 times the
 /// great-circle distance, the first 5 km at 40 km/h (local streets and arterials), the rest
@@ -53,9 +168,9 @@ pub fn in_region(loc: Location) -> bool {
     (sw.lat..=ne.lat).contains(&loc.lat) && (sw.lon..=ne.lon).contains(&loc.lon)
 }
 
-/// The travel model the CLI uses by default.
+/// The travel model the CLI uses by default: the shipped road graph with rush hour.
 pub fn default_model() -> Box<dyn TravelModel> {
-    Box::new(straight_line())
+    Box::new(Region::western_gta().road_model())
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ impl<'p> Instance<'p> {
             locations.push(t.start);
             locations.push(t.end);
         }
-        let matrix = TravelMatrix::build(model, &locations);
+        let matrix = model.matrix(&locations);
         let shifts = problem
             .shifts
             .iter()

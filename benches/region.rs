@@ -1,0 +1,30 @@
+//! Loading the shipped region and building a 100 x 100 travel matrix over its road graph
+//! (every time bin of the rush-hour profiles), as every `plan` does.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use housecall_core::{Location, SplitMix64, TravelModel};
+use housecall_region::Region;
+use std::hint::black_box;
+
+fn points(n: usize) -> Vec<Location> {
+    let mut rng = SplitMix64::new(100);
+    (0..n)
+        .map(|_| Location {
+            lat: 43.45 + 0.45 * rng.unit(),
+            lon: -80.25 + 0.70 * rng.unit(),
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let locs = points(100);
+    let m = Region::western_gta().road_model().matrix(&locs);
+    assert_eq!(m.len(), 100);
+    assert!(m.bins().len() > 1, "the shipped region has rush hour");
+    c.bench_function("region_load_and_matrix_100", |b| {
+        b.iter(|| Region::western_gta().road_model().matrix(black_box(&locs)))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

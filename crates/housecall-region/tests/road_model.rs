@@ -1,0 +1,60 @@
+//! The road model's batch matrix agrees with single drives at any departure time, and
+//! leaving later never arrives earlier.
+
+use housecall_core::{Location, Seconds, SplitMix64, TravelModel};
+use housecall_region::Region;
+
+fn points(seed: u64, n: usize) -> Vec<Location> {
+    let mut rng = SplitMix64::new(seed);
+    (0..n)
+        .map(|_| Location {
+            lat: 43.45 + 0.45 * rng.unit(),
+            lon: -80.25 + 0.70 * rng.unit(),
+        })
+        .collect()
+}
+
+#[test]
+fn matrix_equals_single_drives_at_any_time() {
+    let model = Region::western_gta().road_model();
+    let locs = points(1, 12);
+    let m = model.matrix(&locs);
+    let mut rng = SplitMix64::new(2);
+    for _ in 0..200 {
+        let (i, j) = (rng.below(12), rng.below(12));
+        let t = Seconds(rng.below(24 * 3600) as i64);
+        assert_eq!(
+            m.drive(i, j, t),
+            model.drive(locs[i], locs[j], t),
+            "{i}->{j} at {t}"
+        );
+    }
+}
+
+#[test]
+fn leaving_later_never_arrives_earlier() {
+    // On the matrix, which equals the model (above) and is what the solver uses.
+    let m = Region::western_gta().road_model().matrix(&points(3, 20));
+    for i in 0..20 {
+        for j in 0..20 {
+            let mut last = i64::MIN;
+            for t in (5 * 3600..21 * 3600).step_by(60) {
+                let arrive = t + m.secs(i, j, t);
+                assert!(arrive >= last, "FIFO broken {i}->{j} at {}", Seconds(t));
+                last = arrive;
+            }
+        }
+    }
+}
+
+#[test]
+fn shipped_graph_is_connected_and_snaps_nearby() {
+    let region = Region::western_gta();
+    assert_eq!(region.roads.largest_component(), region.roads.nodes.len());
+    let brampton = Location {
+        lat: 43.6856,
+        lon: -79.7600,
+    };
+    let near = region.roads.nearest(brampton, 1)[0];
+    assert_eq!(region.roads.nodes[near].id, "BRAM_DT");
+}
