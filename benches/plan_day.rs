@@ -10,8 +10,11 @@ use std::hint::black_box;
 
 fn day(file: &str) -> Problem {
     let root = env!("CARGO_MANIFEST_DIR");
-    let bookings = housecall_io::read_bookings_file(&format!("{root}/data/examples/{file}"))
-        .expect("example bookings");
+    let bookings = housecall_io::read_bookings_file(
+        &format!("{root}/data/examples/{file}"),
+        &housecall_io::CoordinatesOnly,
+    )
+    .expect("example bookings");
     let therapists =
         housecall_io::read_therapists_file(&format!("{root}/data/examples/therapists.toml"))
             .expect("example therapists");

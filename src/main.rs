@@ -4,8 +4,11 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use housecall_core::{check, solve, Problem, Seconds, SolveOptions, TravelModel};
-use housecall_io::{BookingsFile, InputError};
+use housecall_core::{
+    check, solve, AreaRule, Location, Precision, Problem, Seconds, SolveOptions, Therapist,
+    TravelModel,
+};
+use housecall_io::{BookingsFile, InputError, Locator};
 use housecall_region::Region;
 use std::path::Path;
 use std::process::ExitCode;
@@ -58,6 +61,14 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// List the service areas, or say which area a point is in.
+    Areas {
+        /// A point as LAT,LON (e.g. 43.685,-79.760).
+        point: Option<String>,
+        /// A region directory instead of the shipped western-GTA region.
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Print the travel matrix the plan uses: CSV from,to,depart_s,drive_s,drive_m.
     Matrix {
         /// Bookings CSV.
@@ -95,17 +106,70 @@ enum Travel {
     StraightLine,
 }
 
+fn region(dir: Option<&str>) -> Result<Region, Failure> {
+    match dir {
+        Some(dir) => Region::load(Path::new(dir)).map_err(|e| Failure::Input(e.to_string())),
+        None => Ok(Region::western_gta()),
+    }
+}
+
 impl InputArgs {
-    fn model(&self) -> Result<Box<dyn TravelModel>, Failure> {
-        let region = match &self.region {
-            Some(dir) => Region::load(Path::new(dir)).map_err(|e| Failure::Input(e.to_string()))?,
-            None => Region::western_gta(),
-        };
-        Ok(match self.travel {
+    fn model(&self, region: &Region) -> Box<dyn TravelModel> {
+        match self.travel {
             Travel::Road => Box::new(region.road_model()),
             Travel::StraightLine => Box::new(housecall_region::straight_line()),
-        })
+        }
     }
+}
+
+/// The region as the bookings reader's locator.
+struct RegionLocator<'a>(&'a Region);
+
+impl Locator for RegionLocator<'_> {
+    fn postal_code(&self, code: &str) -> Result<(Location, Precision), String> {
+        self.0.gazetteer.postal_code(code)
+    }
+    fn place(&self, name: &str) -> Result<Location, String> {
+        self.0.gazetteer.place(name)
+    }
+    fn area_of(&self, loc: Location) -> Option<String> {
+        self.0.areas.area_of(loc).map(str::to_string)
+    }
+}
+
+/// Therapists without an `areas` key serve every area of the region (when it has areas);
+/// named areas must exist and are given their canonical spelling.
+fn resolve_areas(file: &str, therapists: &mut [Therapist], region: &Region) -> Result<(), Failure> {
+    if region.areas.areas.is_empty() {
+        return Ok(());
+    }
+    for t in therapists {
+        match &mut t.areas {
+            None => {
+                let all = region.areas.areas.iter().map(|a| AreaRule {
+                    area: a.name.clone(),
+                    days: vec![],
+                });
+                t.areas = Some(all.collect());
+            }
+            Some(rules) => {
+                for r in rules {
+                    let Some(a) = region.areas.find(&r.area) else {
+                        let known: Vec<&str> =
+                            region.areas.areas.iter().map(|a| a.name.as_str()).collect();
+                        return Err(Failure::Input(format!(
+                            "{file}: therapist {:?}: areas {:?} - not a service area of the region; expected one of: {}",
+                            t.id,
+                            r.area,
+                            known.join(", ")
+                        )));
+                    };
+                    r.area = a.name.clone();
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -113,6 +177,19 @@ enum Format {
     Table,
     Json,
     Csv,
+}
+
+fn parse_point(s: &str) -> Result<Location, String> {
+    let bad = || format!("point {s:?}: expected LAT,LON in degrees, e.g. 43.685,-79.760");
+    let (a, b) = s.split_once(',').ok_or_else(bad)?;
+    let (lat, lon): (f64, f64) = (
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    );
+    if !(lat.abs() <= 90.0 && lon.abs() <= 180.0) {
+        return Err(bad());
+    }
+    Ok(Location { lat, lon })
 }
 
 fn parse_clock(s: &str) -> Result<Seconds, String> {
@@ -151,7 +228,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(bookings: &str, input: &InputArgs) -> Result<(Problem, BookingsFile), Failure> {
+/// Reads the bookings and therapists and builds the problem and its travel model.
+fn load(
+    bookings: &str,
+    input: &InputArgs,
+) -> Result<(Problem, BookingsFile, Box<dyn TravelModel>), Failure> {
     let therapists = input.therapists.as_deref().ok_or_else(|| {
         Failure::Input(
             "no therapist file: give --therapists FILE with each therapist's home, shift and lunch \
@@ -159,19 +240,24 @@ fn load(bookings: &str, input: &InputArgs) -> Result<(Problem, BookingsFile), Fa
                 .into(),
         )
     })?;
-    let file = housecall_io::read_bookings_file(bookings)?;
-    let therapists = housecall_io::read_therapists_file(therapists)?;
+    let region = region(input.region.as_deref())?;
+    let file = housecall_io::read_bookings_file(bookings, &RegionLocator(&region))?;
+    let therapists_file = therapists;
+    let mut therapists = housecall_io::read_therapists_file(therapists_file)?;
+    resolve_areas(therapists_file, &mut therapists, &region)?;
     for (b, line) in file.bookings.iter().zip(&file.lines) {
-        if !housecall_region::in_region(b.location) {
+        if input.region.is_none() && !housecall_region::in_region(b.location) {
             eprintln!(
                 "warning: {bookings}:{line}: booking {:?} at {}, {} is far from the western GTA; are lat and lon swapped?",
                 b.id, b.location.lat, b.location.lon
             );
         }
     }
+    let model = input.model(&region);
     Ok((
         Problem::new(file.bookings.clone(), therapists, input.date),
         file,
+        model,
     ))
 }
 
@@ -198,8 +284,7 @@ fn run(command: Command) -> Result<(), Failure> {
             threads,
             iterations,
         } => {
-            let (problem, file) = load(&bookings, &input)?;
-            let model = input.model()?;
+            let (problem, file, model) = load(&bookings, &input)?;
             let time_limit = match time_limit {
                 Some(t) if !(t.is_finite() && t > 0.0) => {
                     return Err(Failure::Input(format!(
@@ -237,8 +322,7 @@ fn run(command: Command) -> Result<(), Failure> {
             plan,
             input,
         } => {
-            let (problem, _) = load(&bookings, &input)?;
-            let model = input.model()?;
+            let (problem, _, model) = load(&bookings, &input)?;
             let text = std::fs::read_to_string(&plan)
                 .map_err(|e| Failure::Input(format!("{plan}: cannot read: {e}")))?;
             let parsed = housecall_io::parse_plan_json(&plan, &text)?;
@@ -258,13 +342,38 @@ fn run(command: Command) -> Result<(), Failure> {
                 Err(Failure::Invalid(msg))
             }
         }
+        Command::Areas { point, region: dir } => {
+            let region = region(dir.as_deref())?;
+            let text = match point {
+                None => region
+                    .areas
+                    .areas
+                    .iter()
+                    .map(|a| {
+                        let note = if a.approximate {
+                            "  (approximate boundary)"
+                        } else {
+                            ""
+                        };
+                        format!("{:<14} {:>6.0} km2{note}\n", a.name, a.km2())
+                    })
+                    .collect::<String>(),
+                Some(p) => {
+                    let loc = parse_point(&p).map_err(Failure::Input)?;
+                    match region.areas.area_of(loc) {
+                        Some(a) => format!("{a}\n"),
+                        None => format!("outside the service areas ({}, {})\n", loc.lat, loc.lon),
+                    }
+                }
+            };
+            emit(&text)
+        }
         Command::Matrix {
             bookings,
             input,
             depart,
         } => {
-            let (problem, _) = load(&bookings, &input)?;
-            let model = input.model()?;
+            let (problem, _, model) = load(&bookings, &input)?;
             emit(&housecall_io::write_matrix_csv(
                 &problem,
                 model.as_ref(),

@@ -164,11 +164,50 @@ fn bad_date_and_priority() {
 }
 
 #[test]
-fn postal_code_without_coordinates_is_explained() {
+fn unknown_postal_code_suggests_near_matches() {
     let e = plan_error("id,postal_code\nb1,L6P 2R3\n");
     assert!(
-        e.contains("no `lat` column") && e.contains("postal_code"),
+        e.contains("bookings.csv:2:2: postal_code \"L6P 2R3\"")
+            && e.contains("near matches: L6P 2R"),
         "{e}"
+    );
+    let e = plan_error("id,postal_code\nb1,90210\n");
+    assert!(
+        e.contains("postal_code \"90210\"") && e.contains("like L6P 2R3"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_place_suggests_near_matches() {
+    let e = plan_error("id,place\nb1,Glen Wiliams\n");
+    assert!(
+        e.contains("bookings.csv:2:2: place \"Glen Wiliams\"") && e.contains("Glen Williams"),
+        "{e}"
+    );
+}
+
+#[test]
+fn row_without_any_location() {
+    let e = plan_error("id,lat,lon,place\nb1,,,\n");
+    assert!(
+        e.contains("bookings.csv:2:2: lat") && e.contains("no location"),
+        "{e}"
+    );
+}
+
+#[test]
+fn therapist_file_with_an_unknown_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = write(dir.path(), "team.toml", "[[therapist]]\nid = \"a\"\nhome = { lat = 43.7, lon = -79.7 }\nareas = [\"Brampton\", \"Hamilton\"]\n");
+    let r = housecall(&["plan", DAYS[0], "--therapists", &t]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("team.toml")
+            && r.stderr.contains("\"Hamilton\"")
+            && r.stderr.contains("Mississauga"),
+        "{}",
+        r.stderr
     );
 }
 

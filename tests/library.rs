@@ -5,7 +5,10 @@ use housecall_core::{check, solve, Problem, SolveOptions};
 #[test]
 fn readme_library_example_plans_and_checks() -> Result<(), Box<dyn std::error::Error>> {
     let root = env!("CARGO_MANIFEST_DIR");
-    let file = housecall_io::read_bookings_file(&format!("{root}/data/examples/overbooked.csv"))?;
+    let file = housecall_io::read_bookings_file(
+        &format!("{root}/data/examples/overbooked.csv"),
+        &housecall_io::CoordinatesOnly,
+    )?;
     let therapists =
         housecall_io::read_therapists_file(&format!("{root}/data/examples/practice.toml"))?;
     let problem = Problem::new(file.bookings, therapists, None);

@@ -322,6 +322,15 @@ fn check_itinerary(
                         format!("'{}' is booked for another day", x.booking),
                     );
                 }
+                if !t.serves_area(bk.area.as_deref(), it.date) {
+                    err(
+                        "not_eligible",
+                        format!(
+                            "'{}' is in an area this therapist does not serve that day",
+                            x.booking
+                        ),
+                    );
+                }
                 if bk.therapist.as_ref().is_some_and(|p| *p != t.id) {
                     err(
                         "not_eligible",

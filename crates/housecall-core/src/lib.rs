@@ -16,7 +16,8 @@ mod travel;
 
 pub use check::{check, Violation};
 pub use model::{
-    treatment, Booking, Location, Lunch, Priority, Problem, Shift, Therapist, TREATMENTS,
+    treatment, AreaRule, Booking, Location, Lunch, Precision, Priority, Problem, Shift, Therapist,
+    TREATMENTS,
 };
 pub use plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 pub use rng::SplitMix64;

@@ -43,6 +43,41 @@ pub fn treatment(name: &str) -> Option<(&'static str, i64)> {
         .copied()
 }
 
+/// How a booking's location was found, from most to least precise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// Latitude and longitude given.
+    #[default]
+    Coordinates,
+    /// A full six-character postal code (a block face or building, roughly).
+    PostalCode,
+    /// Only the forward sortation area (first three characters): a district.
+    Fsa,
+    /// A town, neighbourhood or hamlet name: its centre.
+    Place,
+}
+
+impl Precision {
+    /// The stable code: `coordinates`, `postal_code`, `fsa`, `place`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Precision::Coordinates => "coordinates",
+            Precision::PostalCode => "postal_code",
+            Precision::Fsa => "fsa",
+            Precision::Place => "place",
+        }
+    }
+}
+
+/// A service area a therapist covers, on some weekdays or all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AreaRule {
+    /// The area's name, e.g. `Guelph`.
+    pub area: String,
+    /// The weekdays it is served; empty means every working day.
+    pub days: Vec<Weekday>,
+}
+
 /// How much a booking matters when not all bookings fit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Priority {
@@ -61,6 +96,11 @@ pub struct Booking {
     pub client: String,
     /// Where the session takes place.
     pub location: Location,
+    /// How `location` was found.
+    pub precision: Precision,
+    /// The service area the location lies in, if any (`None` also when the region has no
+    /// service areas).
+    pub area: Option<String>,
     /// Treatment name (catalogue spelling where known), for display.
     pub treatment: Option<String>,
     /// Hands-on session length.
@@ -115,12 +155,27 @@ pub struct Therapist {
     pub skills: Vec<String>,
     /// Weekdays the therapist works.
     pub days: Vec<Weekday>,
+    /// The service areas served; `None` means no area restriction at all.
+    pub areas: Option<Vec<AreaRule>>,
 }
 
 impl Therapist {
     /// Whether the therapist works on `date` (an undated plan is worked by everyone).
     pub fn works_on(&self, date: Option<NaiveDate>) -> bool {
         date.is_none_or(|d| self.days.contains(&d.weekday()))
+    }
+
+    /// Whether the therapist serves a booking in `area` on `date`. Without area rules every
+    /// place is served; with them, only listed areas, on their days (an undated plan has no
+    /// weekday to check).
+    pub fn serves_area(&self, area: Option<&str>, date: Option<NaiveDate>) -> bool {
+        let Some(rules) = &self.areas else {
+            return true;
+        };
+        rules.iter().any(|r| {
+            Some(r.area.as_str()) == area
+                && (r.days.is_empty() || date.is_none_or(|d| r.days.contains(&d.weekday())))
+        })
     }
 
     /// Whether the therapist has every skill in `skills`.

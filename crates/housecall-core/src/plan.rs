@@ -149,6 +149,10 @@ pub enum Reason {
     OtherDate,
     /// No therapist works on the booking's day.
     NoTherapistThatDay,
+    /// The location lies outside every area the therapists serve.
+    OutsideServiceArea,
+    /// The area is served, but not on the booking's day.
+    AreaNotServedThatDay,
     /// The pinned therapist does not exist or does not work that day.
     TherapistUnavailable,
     /// No therapist working that day has the skills it needs.
@@ -163,9 +167,11 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, for parsing and documentation.
-    pub const ALL: [Reason; 7] = [
+    pub const ALL: [Reason; 9] = [
         Reason::OtherDate,
         Reason::NoTherapistThatDay,
+        Reason::OutsideServiceArea,
+        Reason::AreaNotServedThatDay,
         Reason::TherapistUnavailable,
         Reason::MissingSkill,
         Reason::ExceedsHandsOnLimit,
@@ -178,6 +184,8 @@ impl Reason {
         match self {
             Reason::OtherDate => "other_date",
             Reason::NoTherapistThatDay => "no_therapist_that_day",
+            Reason::OutsideServiceArea => "outside_service_area",
+            Reason::AreaNotServedThatDay => "area_not_served_that_day",
             Reason::TherapistUnavailable => "therapist_unavailable",
             Reason::MissingSkill => "missing_skill",
             Reason::ExceedsHandsOnLimit => "exceeds_hands_on_limit",

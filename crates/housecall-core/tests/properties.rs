@@ -59,6 +59,8 @@ fn day(specs: &[Spec], lunch: bool, max_visits: Option<u32>) -> Problem {
                 lat: s.lat,
                 lon: s.lon,
             },
+            precision: Precision::Coordinates,
+            area: None,
             treatment: None,
             session: Seconds::from_minutes(s.minutes),
             setup: None,
@@ -93,6 +95,7 @@ fn day(specs: &[Spec], lunch: bool, max_visits: Option<u32>) -> Problem {
         max_hands_on: None,
         skills: vec![],
         days: vec![],
+        areas: None,
     };
     Problem::new(bookings, vec![t], None)
 }

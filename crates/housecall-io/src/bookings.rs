@@ -4,7 +4,9 @@
 //! | --- | --- |
 //! | `id` | required, unique |
 //! | `client` | name, for display |
-//! | `lat`, `lon` | WGS84 degrees (required for now) |
+//! | `lat`, `lon` | WGS84 degrees |
+//! | `postal_code` | `L6P 2R3`, `L6P2R3`, or just the FSA `L6P`, when there are no coordinates |
+//! | `place` | a town, neighbourhood or hamlet, when there are neither coordinates nor postal code |
 //! | `treatment` | a catalogue treatment (case-insensitive), or any name with `duration_min` |
 //! | `duration_min` | session minutes; default from the treatment, else 60 |
 //! | `setup_min` | set-up minutes at the door, overriding the therapist's |
@@ -19,7 +21,7 @@
 use crate::clock::parse_windows;
 use crate::error::{utf8, InputError};
 use chrono::NaiveDate;
-use housecall_core::{treatment, Booking, Location, Priority, Seconds};
+use housecall_core::{treatment, Booking, Location, Precision, Priority, Seconds};
 use std::collections::HashMap;
 
 /// The bookings read from a file, with the extra columns of each row.
@@ -43,11 +45,39 @@ impl BookingsFile {
     }
 }
 
+/// Places bookings that come without coordinates, and names the service area of each.
+pub trait Locator {
+    /// A full postal code or an FSA: where it is and which of the two it was, or a sentence
+    /// saying it is unknown, with near matches.
+    fn postal_code(&self, code: &str) -> Result<(Location, Precision), String>;
+    /// A town, neighbourhood or hamlet: its centre, or a sentence with near matches.
+    fn place(&self, name: &str) -> Result<Location, String>;
+    /// The service area containing `loc`, if any.
+    fn area_of(&self, loc: Location) -> Option<String>;
+}
+
+/// A locator that knows no postal codes, places or areas (coordinates only).
+pub struct CoordinatesOnly;
+
+impl Locator for CoordinatesOnly {
+    fn postal_code(&self, _: &str) -> Result<(Location, Precision), String> {
+        Err("postal codes are not known here; give lat and lon".into())
+    }
+    fn place(&self, _: &str) -> Result<Location, String> {
+        Err("place names are not known here; give lat and lon".into())
+    }
+    fn area_of(&self, _: Location) -> Option<String> {
+        None
+    }
+}
+
 const KNOWN: &[&str] = &[
     "id",
     "client",
     "lat",
     "lon",
+    "postal_code",
+    "place",
     "treatment",
     "duration_min",
     "setup_min",
@@ -58,15 +88,19 @@ const KNOWN: &[&str] = &[
     "skills",
 ];
 
-/// Reads a bookings CSV file; `name` is used in error messages.
-pub fn read_bookings_file(path: &str) -> Result<BookingsFile, InputError> {
+/// Reads a bookings CSV file, placing bookings without coordinates with `locator`.
+pub fn read_bookings_file(path: &str, locator: &dyn Locator) -> Result<BookingsFile, InputError> {
     let bytes =
         std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
-    parse_bookings(path, bytes)
+    parse_bookings(path, bytes, locator)
 }
 
 /// Parses bookings CSV bytes; `name` is used in error messages.
-pub fn parse_bookings(name: &str, bytes: Vec<u8>) -> Result<BookingsFile, InputError> {
+pub fn parse_bookings(
+    name: &str,
+    bytes: Vec<u8>,
+    locator: &dyn Locator,
+) -> Result<BookingsFile, InputError> {
     let text = utf8(name, bytes)?;
     if text.trim().is_empty() {
         return Err(InputError::file(
@@ -107,19 +141,21 @@ pub fn parse_bookings(name: &str, bytes: Vec<u8>) -> Result<BookingsFile, InputE
             ),
         ));
     }
-    for c in ["lat", "lon"] {
-        if !col.contains_key(c) {
-            let hint = if col.contains_key("postal_code") || col.contains_key("place") {
-                "; locating by postal_code or place is not supported yet, give lat and lon"
-            } else {
-                ""
-            };
-            return Err(InputError::at(
-                name,
-                1,
-                format!("the header has no `{c}` column{hint}"),
-            ));
-        }
+    let has = |c: &str| col.contains_key(c);
+    if has("lat") != has("lon") {
+        let missing = if has("lat") { "lon" } else { "lat" };
+        return Err(InputError::at(
+            name,
+            1,
+            format!("the header has no `{missing}` column; give both lat and lon"),
+        ));
+    }
+    if !has("lat") && !has("postal_code") && !has("place") {
+        return Err(InputError::at(
+            name,
+            1,
+            "the header needs `lat` and `lon`, a `postal_code` column, or a `place` column",
+        ));
     }
     let mut out = BookingsFile::default();
     let mut ids: HashMap<String, u64> = HashMap::new();
@@ -161,9 +197,6 @@ pub fn parse_bookings(name: &str, bytes: Vec<u8>) -> Result<BookingsFile, InputE
         }
         let coord = |c: &str, max: f64| -> Result<f64, InputError> {
             let raw = get(c);
-            if raw.is_empty() {
-                return Err(err(c, format!("{c} is required (WGS84 degrees)")));
-            }
             let v: f64 = raw
                 .parse()
                 .map_err(|_| err(c, format!("expected a number of degrees, -{max} to {max}")))?;
@@ -175,9 +208,39 @@ pub fn parse_bookings(name: &str, bytes: Vec<u8>) -> Result<BookingsFile, InputE
             }
             Ok(v)
         };
-        let location = Location {
-            lat: coord("lat", 90.0)?,
-            lon: coord("lon", 180.0)?,
+        let (location, precision) = if !get("lat").is_empty() || !get("lon").is_empty() {
+            if get("lat").is_empty() || get("lon").is_empty() {
+                let c = if get("lat").is_empty() { "lat" } else { "lon" };
+                return Err(err(
+                    c,
+                    format!("{c} is required with the other coordinate (WGS84 degrees)"),
+                ));
+            }
+            (
+                Location {
+                    lat: coord("lat", 90.0)?,
+                    lon: coord("lon", 180.0)?,
+                },
+                Precision::Coordinates,
+            )
+        } else if !get("postal_code").is_empty() {
+            locator
+                .postal_code(get("postal_code"))
+                .map_err(|m| err("postal_code", m))?
+        } else if !get("place").is_empty() {
+            (
+                locator.place(get("place")).map_err(|m| err("place", m))?,
+                Precision::Place,
+            )
+        } else {
+            let c = ["lat", "postal_code", "place"]
+                .into_iter()
+                .find(|c| has(c))
+                .unwrap_or("lat");
+            return Err(err(
+                c,
+                "no location: give lat and lon, a postal_code, or a place".into(),
+            ));
         };
 
         let minutes = |c: &str, min: i64| -> Result<Option<i64>, InputError> {
@@ -244,6 +307,8 @@ pub fn parse_bookings(name: &str, bytes: Vec<u8>) -> Result<BookingsFile, InputE
             id,
             client: get("client").to_string(),
             location,
+            precision,
+            area: locator.area_of(location),
             treatment: treatment_name,
             session,
             setup: setup.map(Seconds::from_minutes),
@@ -270,7 +335,7 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Result<BookingsFile, InputError> {
-        parse_bookings("b.csv", s.as_bytes().to_vec())
+        parse_bookings("b.csv", s.as_bytes().to_vec(), &CoordinatesOnly)
     }
 
     #[test]

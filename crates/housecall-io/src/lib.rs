@@ -15,7 +15,7 @@ mod plan_json;
 mod table;
 mod therapists;
 
-pub use bookings::{parse_bookings, read_bookings_file, BookingsFile};
+pub use bookings::{parse_bookings, read_bookings_file, BookingsFile, CoordinatesOnly, Locator};
 pub use clock::{parse_clock, parse_window, parse_windows};
 pub use error::InputError;
 pub use matrix::{named_locations, write_matrix_csv};

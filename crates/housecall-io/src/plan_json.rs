@@ -68,6 +68,12 @@ pub enum StopDoc {
         /// Client name, for display.
         #[serde(default)]
         client: String,
+        /// The service area the client is in, if any.
+        #[serde(default)]
+        area: Option<String>,
+        /// How the location was found: `coordinates`, `postal_code`, `fsa` or `place`.
+        #[serde(default)]
+        located_by: String,
         /// Arrival at the door, seconds since midnight.
         arrival_s: i64,
         /// `HH:MM`.
@@ -123,6 +129,12 @@ pub struct UnassignedDoc {
     pub booking: String,
     /// Reason code, e.g. `day_full`.
     pub reason: String,
+    /// The service area the booking is in, if any.
+    #[serde(default)]
+    pub area: Option<String>,
+    /// How the location was found.
+    #[serde(default)]
+    pub located_by: String,
     /// A sentence for people.
     #[serde(default)]
     pub detail: String,
@@ -145,11 +157,10 @@ pub struct SummaryDoc {
 
 /// The JSON document for `plan`.
 pub fn plan_doc(problem: &Problem, plan: &Plan) -> PlanDoc {
-    let client = |id: &str| {
-        problem
-            .booking_index(id)
-            .map_or(String::new(), |b| problem.bookings[b].client.clone())
-    };
+    let booking = |id: &str| problem.booking_index(id).map(|b| &problem.bookings[b]);
+    let client = |id: &str| booking(id).map_or(String::new(), |b| b.client.clone());
+    let area = |id: &str| booking(id).and_then(|b| b.area.clone());
+    let located_by = |id: &str| booking(id).map_or("", |b| b.precision.code()).to_string();
     let routes = plan
         .itineraries
         .iter()
@@ -163,6 +174,8 @@ pub fn plan_doc(problem: &Problem, plan: &Plan) -> PlanDoc {
                     Stop::Visit(v) => StopDoc::Visit {
                         booking: v.booking.clone(),
                         client: client(&v.booking),
+                        area: area(&v.booking),
+                        located_by: located_by(&v.booking),
                         arrival_s: v.arrival.0,
                         arrival: v.arrival.clock(),
                         start_s: v.start.0,
@@ -217,6 +230,8 @@ pub fn plan_doc(problem: &Problem, plan: &Plan) -> PlanDoc {
             .map(|u| UnassignedDoc {
                 booking: u.booking.clone(),
                 reason: u.reason.code().into(),
+                area: area(&u.booking),
+                located_by: located_by(&u.booking),
                 detail: u.detail.clone(),
             })
             .collect(),

@@ -15,12 +15,13 @@
 //! max_hands_on_min = 360                   # default: no limit (session minutes per day)
 //! skills = ["cupping", "hydrotherapy"]     # default: none
 //! days = ["mon", "tue", "wed", "thu", "fri"]  # default: every day
+//! areas = ["Brampton", { name = "Guelph", days = ["tue"] }]  # default: every area of the region
 //! ```
 
 use crate::clock::parse_window;
 use crate::error::{line_col_of, utf8, InputError};
 use chrono::Weekday;
-use housecall_core::{Location, Lunch, Seconds, Therapist, TimeWindow};
+use housecall_core::{AreaRule, Location, Lunch, Seconds, Therapist, TimeWindow};
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
@@ -45,6 +46,14 @@ struct LunchDoc {
     minutes: Option<Spanned<i64>>,
 }
 
+/// An area served: `"Brampton"`, or `{ name = "Guelph", days = ["tue"] }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AreaDoc {
+    Name(String),
+    Days { name: String, days: Vec<String> },
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TherapistDoc {
@@ -62,6 +71,7 @@ struct TherapistDoc {
     #[serde(default)]
     skills: Vec<String>,
     days: Option<Spanned<Vec<String>>>,
+    areas: Option<Spanned<Vec<AreaDoc>>>,
 }
 
 /// Reads a therapist file.
@@ -217,6 +227,37 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let areas = match &t.areas {
+            None => None,
+            Some(a) => Some(
+                a.get_ref()
+                    .iter()
+                    .map(|d| {
+                        let (name, days) = match d {
+                            AreaDoc::Name(n) => (n, &[][..]),
+                            AreaDoc::Days { name, days } => (name, &days[..]),
+                        };
+                        let days = days
+                            .iter()
+                            .map(|s| {
+                                weekday(s).ok_or_else(|| {
+                                    at(
+                                        a.span(),
+                                        "areas",
+                                        s,
+                                        "expected weekday names like \"tue\"".into(),
+                                    )
+                                })
+                            })
+                            .collect::<Result<_, _>>()?;
+                        Ok(AreaRule {
+                            area: name.trim().to_string(),
+                            days,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, InputError>>()?,
+            ),
+        };
         out.push(Therapist {
             name: t
                 .name
@@ -242,6 +283,7 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
                 .filter(|s| !s.is_empty())
                 .collect(),
             days,
+            areas,
         });
     }
     Ok(out)
@@ -294,6 +336,26 @@ mod tests {
         );
         assert_eq!(t.days.len(), 7);
         assert_eq!(t.start, t.end);
+    }
+
+    #[test]
+    fn areas_by_name_or_with_days() {
+        let t = &parse("[[therapist]]\nid = \"a\"\nhome = { lat = 43.7, lon = -79.7 }\nareas = [\"Brampton\", { name = \"Guelph\", days = [\"tue\"] }]\n").unwrap()[0];
+        let areas = t.areas.as_ref().unwrap();
+        assert_eq!(
+            areas[0],
+            AreaRule {
+                area: "Brampton".into(),
+                days: vec![]
+            }
+        );
+        assert_eq!(
+            areas[1],
+            AreaRule {
+                area: "Guelph".into(),
+                days: vec![Weekday::Tue]
+            }
+        );
     }
 
     #[test]

@@ -7,10 +7,14 @@
 //! same files from any directory instead.
 #![warn(missing_docs)]
 
+mod areas;
+mod gazetteer;
 mod profiles;
 mod road_model;
 mod roads;
 
+pub use areas::{ServiceArea, ServiceAreas};
+pub use gazetteer::Gazetteer;
 pub use profiles::SpeedProfiles;
 pub use road_model::{zone_of, Access, RoadModel};
 pub use roads::{RoadEdge, RoadGraph, RoadNode};
@@ -45,7 +49,7 @@ impl fmt::Display for RegionError {
 
 impl std::error::Error for RegionError {}
 
-/// A region's data: its road graph and speed profiles.
+/// A region's data: road graph, speed profiles, service areas, postal codes and places.
 #[derive(Clone, Debug)]
 pub struct Region {
     /// Where it came from (`western-gta` or a directory).
@@ -54,6 +58,10 @@ pub struct Region {
     pub roads: RoadGraph,
     /// Travel-time factors by time of day.
     pub profiles: SpeedProfiles,
+    /// The service areas (none for a region without `areas.geojson`).
+    pub areas: ServiceAreas,
+    /// Postal codes and places.
+    pub gazetteer: Gazetteer,
 }
 
 macro_rules! shipped {
@@ -69,46 +77,80 @@ macro_rules! shipped {
 impl Region {
     /// The shipped region, Brampton to Guelph, compiled into the binary.
     pub fn western_gta() -> Region {
-        let roads = RoadGraph::from_csv(
-            "roads/nodes.csv",
-            shipped!("roads/nodes.csv"),
-            "roads/edges.csv",
-            shipped!("roads/edges.csv"),
+        Region::from_texts(
+            "western-gta",
+            |f| {
+                Ok(match f {
+                    "roads/nodes.csv" => shipped!("roads/nodes.csv"),
+                    "roads/edges.csv" => shipped!("roads/edges.csv"),
+                    "profiles.csv" => shipped!("profiles.csv"),
+                    "areas.geojson" => shipped!("areas.geojson"),
+                    "postal_codes.csv" => shipped!("postal_codes.csv"),
+                    "fsa.csv" => shipped!("fsa.csv"),
+                    "places.csv" => shipped!("places.csv"),
+                    _ => "",
+                }
+                .to_string())
+            },
+            |f| f.to_string(),
         )
-        .expect("the shipped road graph is valid (tested)");
-        let profiles = SpeedProfiles::from_csv("profiles.csv", shipped!("profiles.csv"))
-            .expect("the shipped profiles are valid (tested)");
-        Region {
-            name: "western-gta".into(),
-            roads,
-            profiles,
-        }
+        .expect("the shipped region is valid (tested)")
     }
 
     /// Reads a region directory: `roads/nodes.csv`, `roads/edges.csv`, and optionally
-    /// `profiles.csv` (without it, times do not depend on the time of day).
+    /// `profiles.csv` (without it, times do not depend on the time of day), `areas.geojson`
+    /// (without it, no area restrictions), `postal_codes.csv`, `fsa.csv`, `places.csv`.
     pub fn load(dir: &Path) -> Result<Region, RegionError> {
+        let name = |f: &str| dir.join(f).display().to_string();
         let read = |f: &str| {
             let p = dir.join(f);
-            std::fs::read_to_string(&p).map_err(|e| {
-                RegionError::new(&p.display().to_string(), format!("cannot read: {e}"))
-            })
+            let required = f.starts_with("roads/");
+            match std::fs::read_to_string(&p) {
+                Ok(t) => Ok(t),
+                Err(e) if required || p.exists() => {
+                    Err(RegionError::new(&name(f), format!("cannot read: {e}")))
+                }
+                Err(_) => Ok(String::new()),
+            }
         };
-        let name = |f: &str| dir.join(f).display().to_string();
+        Region::from_texts(&dir.display().to_string(), read, name)
+    }
+
+    /// Builds a region from its files' text (`read`; empty for an optional file that is
+    /// absent) and their names for errors (`name`).
+    fn from_texts(
+        region: &str,
+        read: impl Fn(&str) -> Result<String, RegionError>,
+        name: impl Fn(&str) -> String,
+    ) -> Result<Region, RegionError> {
+        let (nodes, edges) = (read("roads/nodes.csv")?, read("roads/edges.csv")?);
         let roads = RoadGraph::from_csv(
             &name("roads/nodes.csv"),
-            &read("roads/nodes.csv")?,
+            &nodes,
             &name("roads/edges.csv"),
-            &read("roads/edges.csv")?,
+            &edges,
         )?;
-        let profiles = match dir.join("profiles.csv").exists() {
-            true => SpeedProfiles::from_csv(&name("profiles.csv"), &read("profiles.csv")?)?,
-            false => SpeedProfiles::default(),
+        let profiles = SpeedProfiles::from_csv(&name("profiles.csv"), &read("profiles.csv")?)?;
+        let areas = match read("areas.geojson")?.as_str() {
+            "" => ServiceAreas::default(),
+            text => ServiceAreas::from_geojson(&name("areas.geojson"), text)?,
         };
+        let (codes, fsas, places) = (
+            read("postal_codes.csv")?,
+            read("fsa.csv")?,
+            read("places.csv")?,
+        );
+        let gazetteer = Gazetteer::from_csv(
+            (&name("postal_codes.csv"), &codes),
+            (&name("fsa.csv"), &fsas),
+            (&name("places.csv"), &places),
+        )?;
         Ok(Region {
-            name: dir.display().to_string(),
+            name: region.to_string(),
             roads,
             profiles,
+            areas,
+            gazetteer,
         })
     }
 

@@ -93,10 +93,11 @@ impl Score {
 ///     id: "t1".into(), name: "Alex".into(), start: home, end: home,
 ///     shift: TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).unwrap(),
 ///     lunch: None, setup: Seconds::from_minutes(10), packup: Seconds::from_minutes(5),
-///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![],
+///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![], areas: None,
 /// };
 /// let booking = Booking {
 ///     id: "b1".into(), client: "Jo".into(), location: Location { lat: 43.59, lon: -79.64 },
+///     precision: Precision::Coordinates, area: None,
 ///     treatment: None, session: Seconds::from_minutes(60), setup: None,
 ///     windows: vec![TimeWindow::new(Seconds::hm(10, 0), Seconds::hm(11, 0)).unwrap()],
 ///     date: None, priority: Priority::Required, skills: vec![], therapist: None,
@@ -328,7 +329,31 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
             format!("no therapist works on {}", day_text(bk.date)),
         );
     }
-    let pinned: Vec<_> = on_day
+    let in_area: Vec<_> = on_day
+        .iter()
+        .filter(|s| p.therapists[s.therapist].serves_area(bk.area.as_deref(), s.date))
+        .collect();
+    if in_area.is_empty() {
+        let area = bk.area.as_deref();
+        return match area {
+            Some(a) if p.therapists.iter().any(|t| t.serves_area(Some(a), None)) => (
+                Reason::AreaNotServedThatDay,
+                format!("{a} is not served on {}", day_text(bk.date)),
+            ),
+            Some(a) => (
+                Reason::OutsideServiceArea,
+                format!("{a} is not among the areas served"),
+            ),
+            None => (
+                Reason::OutsideServiceArea,
+                format!(
+                    "{:.4}, {:.4} is outside every service area",
+                    bk.location.lat, bk.location.lon
+                ),
+            ),
+        };
+    }
+    let pinned: Vec<_> = in_area
         .iter()
         .filter(|s| {
             bk.therapist

@@ -44,6 +44,7 @@ pub(crate) fn therapist(lunch: bool) -> Therapist {
         max_hands_on: None,
         skills: vec![],
         days: vec![],
+        areas: None,
     }
 }
 
@@ -58,6 +59,8 @@ pub(crate) fn booking(
         id: id.into(),
         client: String::new(),
         location: Location { lat, lon },
+        precision: Precision::Coordinates,
+        area: None,
         treatment: None,
         session: Seconds::from_minutes(minutes),
         setup: None,

@@ -1,0 +1,96 @@
+//! Service areas, postal codes and places through the binary.
+
+mod common;
+use common::*;
+
+#[test]
+fn bookings_located_by_postal_code_fsa_or_place_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "mixed.csv",
+        "id,client,lat,lon,postal_code,place,treatment\n\
+         c1,Ann,43.6856,-79.7600,,,Swedish Massage\n\
+         p1,Bob,,,L6P 2R1,,Swedish Massage\n\
+         f1,Cat,,,L6Y,,Geriatric Massage\n\
+         t1,Dan,,,,Georgetown,Cupping Therapy\n",
+    );
+    let plan = plan_and_check(dir.path(), &f, THERAPISTS, &[]);
+    let visits: Vec<&serde_json::Value> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .filter(|s| s["kind"] == "visit")
+        .collect();
+    assert_eq!(visits.len(), 4);
+    let by = |id: &str| visits.iter().find(|v| v["booking"] == id).unwrap();
+    assert_eq!(by("c1")["located_by"], "coordinates");
+    assert_eq!(by("p1")["located_by"], "postal_code");
+    assert_eq!(by("f1")["located_by"], "fsa");
+    assert_eq!(by("t1")["located_by"], "place");
+    assert_eq!(by("c1")["area"], "Brampton");
+    assert_eq!(by("t1")["area"], "Halton Hills");
+}
+
+#[test]
+fn bookings_outside_the_areas_or_on_the_wrong_day_are_unassigned_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2026-12-01 is a Tuesday, 2026-12-02 a Wednesday.
+    let t = write(
+        dir.path(),
+        "team.toml",
+        "[[therapist]]\nid = \"maya\"\nhome = { lat = 43.7521, lon = -79.7349 }\n\
+         areas = [\"Brampton\", \"Mississauga\", { name = \"Guelph\", days = [\"tue\"] }]\n",
+    );
+    let f = write(
+        dir.path(),
+        "days.csv",
+        "id,client,lat,lon,date\n\
+         bur,Burlington client,43.3255,-79.7990,2026-12-01\n\
+         gue_tue,Guelph Tuesday,43.5448,-80.2482,2026-12-01\n\
+         gue_wed,Guelph Wednesday,43.5448,-80.2482,2026-12-02\n\
+         oak,Oakville client,43.4470,-79.6660,2026-12-02\n\
+         bra,Brampton client,43.6856,-79.7600,2026-12-02\n",
+    );
+    let plan = plan_and_check(dir.path(), &f, &t, &[]);
+    let un = plan["unassigned"].as_array().unwrap();
+    let reason = |id: &str| {
+        un.iter()
+            .find(|u| u["booking"] == id)
+            .map(|u| u["reason"].as_str().unwrap().to_string())
+    };
+    assert_eq!(reason("bur").as_deref(), Some("outside_service_area"));
+    assert_eq!(
+        reason("gue_wed").as_deref(),
+        Some("area_not_served_that_day")
+    );
+    assert_eq!(
+        reason("oak").as_deref(),
+        Some("outside_service_area"),
+        "Oakville is a service area, but not this therapist's"
+    );
+    assert_eq!(reason("gue_tue"), None);
+    assert_eq!(reason("bra"), None);
+    assert_eq!(plan["summary"]["served"], 2);
+}
+
+#[test]
+fn areas_command_lists_areas_and_locates_points() {
+    let r = housecall(&["areas"]);
+    assert_eq!(r.code, 0);
+    for a in ["Brampton", "Etobicoke", "Guelph", "Orangeville"] {
+        assert!(r.stdout.contains(a), "{}", r.stdout);
+    }
+    assert!(r.stdout.contains("approximate boundary"));
+    assert_eq!(
+        housecall(&["areas", "43.6205,-79.5132"]).stdout.trim(),
+        "Etobicoke"
+    );
+    assert!(housecall(&["areas", "43.3255,-79.7990"])
+        .stdout
+        .contains("outside the service areas"));
+    let bad = housecall(&["areas", "north"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("LAT,LON"));
+}
