@@ -8,7 +8,7 @@ use housecall_core::{
     check, solve, AreaRule, Location, Precision, Problem, Seconds, SolveOptions, Therapist,
     TravelModel,
 };
-use housecall_io::{BookingsFile, InputError, Locator};
+use housecall_io::{BookingsFile, ExternalMatrix, InputError, Locator};
 use housecall_region::Region;
 use std::path::Path;
 use std::process::ExitCode;
@@ -96,6 +96,10 @@ struct InputArgs {
     /// shipped western-GTA region, e.g. one made by `region import-osm`.
     #[arg(long)]
     region: Option<String>,
+    /// Drive times from a file (CSV from,to,drive_s,drive_m[,depart_s]) instead of a model,
+    /// e.g. from OSRM or Valhalla; it must hold every pair `housecall matrix` lists.
+    #[arg(long)]
+    matrix: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -253,12 +257,12 @@ fn load(
             );
         }
     }
-    let model = input.model(&region);
-    Ok((
-        Problem::new(file.bookings.clone(), therapists, input.date),
-        file,
-        model,
-    ))
+    let problem = Problem::new(file.bookings.clone(), therapists, input.date);
+    let model: Box<dyn TravelModel> = match &input.matrix {
+        Some(path) => Box::new(ExternalMatrix::read(path, &problem)?),
+        None => input.model(&region),
+    };
+    Ok((problem, file, model))
 }
 
 /// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.

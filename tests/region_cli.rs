@@ -94,3 +94,65 @@ fn areas_command_lists_areas_and_locates_points() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("LAT,LON"));
 }
+
+#[test]
+fn external_matrix_is_used_and_missing_pairs_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every pair from `housecall matrix` at two departures, each time doubled.
+    let m = housecall(&[
+        "matrix",
+        DAYS[0],
+        "--therapists",
+        THERAPISTS,
+        "--travel",
+        "straight-line",
+    ]);
+    let mut csv = String::from("from,to,depart_s,drive_s,drive_m\n");
+    for line in m.stdout.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let doubled = f[3].parse::<i64>().unwrap() * 2;
+        for depart in [0, 12 * 3600] {
+            csv.push_str(&format!("{},{},{depart},{doubled},{}\n", f[0], f[1], f[4]));
+        }
+    }
+    let full = write(dir.path(), "ext.csv", &csv);
+    let plan = plan_and_check(dir.path(), DAYS[0], THERAPISTS, &["--matrix", &full]);
+    let first = &plan["routes"][0]["stops"][0];
+    let straight = m
+        .stdout
+        .lines()
+        .find(|l| {
+            l.starts_with(&format!(
+                "home:maya,{},",
+                first["booking"].as_str().unwrap()
+            ))
+        })
+        .unwrap();
+    let straight_s: i64 = straight.split(',').nth(3).unwrap().parse().unwrap();
+    assert_eq!(
+        first["drive_s"].as_i64().unwrap(),
+        2 * straight_s,
+        "the file's times are used"
+    );
+    // One pair left out: a clear error naming it.
+    let partial: String = csv
+        .lines()
+        .filter(|l| !l.starts_with("bm02,bm05,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let partial = write(dir.path(), "partial.csv", partial);
+    let r = housecall(&[
+        "plan",
+        DAYS[0],
+        "--therapists",
+        THERAPISTS,
+        "--matrix",
+        &partial,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("partial.csv") && r.stderr.contains("bm02 -> bm05"),
+        "{}",
+        r.stderr
+    );
+}

@@ -25,9 +25,9 @@ pub trait TravelModel: Sync {
     /// The drive from `from` to `to` leaving at `depart` (seconds since local midnight).
     fn drive(&self, from: Location, to: Location, depart: Seconds) -> Drive;
 
-    /// Departure times (seconds since midnight, ascending, the first one 0) at which the
-    /// model's times are given; between them they are interpolated. A model that does not
-    /// depend on the time of day returns `[0]`.
+    /// Departure times (seconds since midnight, ascending) at which the model's times are
+    /// given; between them they are interpolated, before the first and after the last they
+    /// are constant. A model that does not depend on the time of day returns `[0]`.
     fn time_bins(&self) -> Vec<Seconds> {
         vec![Seconds(0)]
     }

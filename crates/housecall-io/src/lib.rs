@@ -10,6 +10,7 @@
 mod bookings;
 mod clock;
 mod error;
+mod external;
 mod matrix;
 mod plan_json;
 mod table;
@@ -18,6 +19,7 @@ mod therapists;
 pub use bookings::{parse_bookings, read_bookings_file, BookingsFile, CoordinatesOnly, Locator};
 pub use clock::{parse_clock, parse_window, parse_windows};
 pub use error::InputError;
+pub use external::ExternalMatrix;
 pub use matrix::{named_locations, write_matrix_csv};
 pub use plan_json::{
     parse_plan_json, plan_doc, write_plan_json, PlanDoc, RouteDoc, StopDoc, SummaryDoc,
