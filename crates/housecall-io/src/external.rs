@@ -24,13 +24,16 @@ struct Row {
     drive_m: i64,
 }
 
+/// A drive `(seconds, metres)` per time bin, for one ordered pair of places.
+type PerBin<T> = Vec<T>;
+
 /// A travel model read from a matrix file, for the places of one problem.
 #[derive(Clone, Debug)]
 pub struct ExternalMatrix {
     places: Vec<Location>,
     bins: Vec<Seconds>,
     /// `(from, to)` place indices to `(seconds, metres)` per bin.
-    cells: HashMap<(usize, usize), Vec<(i64, i64)>>,
+    cells: HashMap<(usize, usize), PerBin<(i64, i64)>>,
 }
 
 impl ExternalMatrix {
@@ -90,7 +93,7 @@ impl ExternalMatrix {
         if bins.is_empty() {
             bins.push(Seconds(0));
         }
-        let mut cells: HashMap<(usize, usize), Vec<Option<(i64, i64)>>> = HashMap::new();
+        let mut cells: HashMap<(usize, usize), PerBin<Option<(i64, i64)>>> = HashMap::new();
         for (a, b, d, s, m) in rows {
             let k = bins
                 .binary_search(&Seconds(d))
