@@ -24,8 +24,10 @@ struct Row {
     drive_m: i64,
 }
 
-/// A drive `(seconds, metres)` per time bin, for one ordered pair of places.
-type PerBin<T> = Vec<T>;
+/// A drive: `(seconds, metres)`.
+type Leg = (i64, i64);
+/// Per ordered pair of places `(from, to)`, one value per time bin.
+type Cells<T> = HashMap<(usize, usize), Vec<T>>;
 
 /// A travel model read from a matrix file, for the places of one problem.
 #[derive(Clone, Debug)]
@@ -33,7 +35,7 @@ pub struct ExternalMatrix {
     places: Vec<Location>,
     bins: Vec<Seconds>,
     /// `(from, to)` place indices to `(seconds, metres)` per bin.
-    cells: HashMap<(usize, usize), PerBin<(i64, i64)>>,
+    cells: Cells<Leg>,
 }
 
 impl ExternalMatrix {
@@ -93,7 +95,7 @@ impl ExternalMatrix {
         if bins.is_empty() {
             bins.push(Seconds(0));
         }
-        let mut cells: HashMap<(usize, usize), PerBin<Option<(i64, i64)>>> = HashMap::new();
+        let mut cells: Cells<Option<Leg>> = HashMap::new();
         for (a, b, d, s, m) in rows {
             let k = bins
                 .binary_search(&Seconds(d))
