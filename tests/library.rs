@@ -12,7 +12,7 @@ fn readme_library_example_plans_and_checks() -> Result<(), Box<dyn std::error::E
     let therapists =
         housecall_io::read_therapists_file(&format!("{root}/data/examples/practice.toml"))?;
     let problem = Problem::new(file.bookings, therapists, None);
-    let model = housecall_region::straight_line();
+    let model = housecall_region::Region::western_gta().road_model();
     let plan = solve(
         &problem,
         &model,
