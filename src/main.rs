@@ -42,9 +42,11 @@ enum Command {
         /// Seed of the search; the same seed, threads and iterations give the same plan.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Stop searching after this many seconds (then results may vary from run to run).
-        #[arg(long)]
-        time_limit: Option<f64>,
+        /// Stop searching after this many seconds, a cap for very large inputs: a day of a few
+        /// dozen bookings finishes in milliseconds, far below it. When the cap is reached,
+        /// results may vary from run to run.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
         /// Independent parallel searches.
         #[arg(long, default_value_t = 2)]
         threads: usize,
@@ -306,14 +308,12 @@ fn run(command: Command) -> Result<(), Failure> {
             iterations,
         } => {
             let (problem, file, model) = load(&bookings, &input)?;
-            let time_limit = match time_limit {
-                Some(t) if !(t.is_finite() && t > 0.0) => {
-                    return Err(Failure::Input(format!(
-                        "--time-limit {t}: expected a positive number of seconds"
-                    )))
-                }
-                t => t.map(Duration::from_secs_f64),
-            };
+            if !(time_limit.is_finite() && time_limit > 0.0) {
+                return Err(Failure::Input(format!(
+                    "--time-limit {time_limit}: expected a positive number of seconds"
+                )));
+            }
+            let time_limit = Some(Duration::from_secs_f64(time_limit));
             let opts = SolveOptions {
                 seed,
                 threads: threads.max(1),

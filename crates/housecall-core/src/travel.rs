@@ -48,6 +48,12 @@ pub trait TravelModel: Sync {
 /// Shared by [`TravelMatrix`] and time-dependent models so that both give the same seconds.
 pub fn interpolate(bins: &[Seconds], t: Seconds, values: impl Fn(usize) -> i64) -> i64 {
     let k = bins.partition_point(|b| *b <= t).saturating_sub(1);
+    interpolate_from(bins, k, t, values)
+}
+
+/// [`interpolate`] with `k`, the last knot at or before `t` (0 when none is), already known.
+#[inline]
+fn interpolate_from(bins: &[Seconds], k: usize, t: Seconds, values: impl Fn(usize) -> i64) -> i64 {
     if k + 1 >= bins.len() || t <= bins[k] {
         return values(k);
     }
@@ -123,6 +129,8 @@ impl TravelModel for StraightLine {
 pub struct TravelMatrix {
     n: usize,
     bins: Vec<Seconds>,
+    /// For each minute of two days, the last bin starting at or before that minute.
+    bin_at_minute: Vec<u16>,
     time: Vec<i32>,
     distance: Vec<i32>,
 }
@@ -142,12 +150,7 @@ impl TravelMatrix {
             .collect();
         let time = cells.iter().map(|d| d.time.0 as i32).collect();
         let distance = cells.iter().map(|d| d.distance.0 as i32).collect();
-        TravelMatrix {
-            n,
-            bins,
-            time,
-            distance,
-        }
+        TravelMatrix::from_parts(n, bins, time, distance)
     }
 
     /// A matrix from its parts: `time[(bin * n + from) * n + to]` in seconds and `distance`
@@ -159,12 +162,29 @@ impl TravelMatrix {
             "one time per bin and ordered pair"
         );
         assert_eq!(distance.len(), time.len(), "one distance per time");
+        let bin_at_minute = (0..2 * 24 * 60)
+            .map(|m| bins.partition_point(|b| b.0 <= m * 60).saturating_sub(1) as u16)
+            .collect();
         TravelMatrix {
             n,
             bins,
+            bin_at_minute,
             time,
             distance,
         }
+    }
+
+    /// The last bin starting at or before `t` (0 when none does).
+    #[inline]
+    fn bin_of(&self, t: i64) -> usize {
+        let m = t
+            .div_euclid(60)
+            .clamp(0, self.bin_at_minute.len() as i64 - 1) as usize;
+        let mut k = self.bin_at_minute[m] as usize;
+        while k + 1 < self.bins.len() && self.bins[k + 1].0 <= t {
+            k += 1;
+        }
+        k
     }
 
     /// Number of locations.
@@ -194,17 +214,15 @@ impl TravelMatrix {
         if self.bins.len() == 1 {
             return self.time[self.at(0, from, to)] as i64;
         }
-        interpolate(&self.bins, Seconds(depart), |k| {
+        let k = self.bin_of(depart);
+        interpolate_from(&self.bins, k, Seconds(depart), |k| {
             self.time[self.at(k, from, to)] as i64
         })
     }
 
     /// The drive from location `from` to `to` leaving at `depart`.
     pub fn drive(&self, from: usize, to: usize, depart: Seconds) -> Drive {
-        let k = self
-            .bins
-            .partition_point(|b| *b <= depart)
-            .saturating_sub(1);
+        let k = self.bin_of(depart.0);
         Drive {
             time: Seconds(self.secs(from, to, depart.0)),
             distance: Metres(self.distance[self.at(k, from, to)] as i64),

@@ -17,6 +17,8 @@ use std::time::Instant;
 pub(crate) struct State {
     pub routes: Vec<Vec<usize>>,
     costs: Vec<RouteCost>,
+    /// A stamp per route, new whenever the route changes: equal stamps mean equal routes.
+    stamps: Vec<u64>,
     pub unassigned: Vec<usize>,
 }
 
@@ -25,6 +27,11 @@ pub(crate) struct Search<'a, 'p> {
     /// Shifts each booking may be placed on (eligible and feasible alone).
     shifts_of: &'a [Vec<usize>],
     rng: SplitMix64,
+    /// The last stamp handed out.
+    stamp: u64,
+    /// Best insertion of booking `b` into shift `s` (index `b * shifts + s`), valid while the
+    /// route still has the stamp it was computed for.
+    insertions: Vec<Option<(u64, Option<(usize, RouteCost)>)>>,
 }
 
 const EMPTY: RouteCost = RouteCost {
@@ -34,11 +41,29 @@ const EMPTY: RouteCost = RouteCost {
 
 impl<'a, 'p> Search<'a, 'p> {
     pub fn new(inst: &'a Instance<'p>, shifts_of: &'a [Vec<usize>], seed: u64) -> Self {
+        let cells = inst.n() * inst.shifts.len();
         Search {
             inst,
             shifts_of,
             rng: SplitMix64::new(seed),
+            stamp: 0,
+            insertions: vec![None; cells],
         }
+    }
+
+    /// Replaces route `s` and its cost, with a new stamp.
+    fn set_route(&mut self, st: &mut State, s: usize, route: Vec<usize>, cost: RouteCost) {
+        self.stamp += 1;
+        st.routes[s] = route;
+        st.costs[s] = cost;
+        st.stamps[s] = self.stamp;
+    }
+
+    /// Inserts `b` at `pos` of route `s`, whose new cost is `cost`.
+    fn insert(&mut self, st: &mut State, s: usize, pos: usize, b: usize, cost: RouteCost) {
+        let mut r = std::mem::take(&mut st.routes[s]);
+        r.insert(pos, b);
+        self.set_route(st, s, r, cost);
     }
 
     fn cost(&self, shift: usize, seq: &[usize]) -> Option<RouteCost> {
@@ -87,6 +112,7 @@ impl<'a, 'p> Search<'a, 'p> {
         let mut st = State {
             routes: vec![Vec::new(); ns],
             costs: vec![EMPTY; ns],
+            stamps: vec![0; ns],
             unassigned: Vec::new(),
         };
         let mut todo: Vec<usize> = bookings.to_vec();
@@ -120,16 +146,27 @@ impl<'a, 'p> Search<'a, 'p> {
             st.unassigned.extend(dead);
             if let Some((_, _, b, s, pos, c)) = pick {
                 todo.retain(|&x| x != b);
-                st.routes[s].insert(pos, b);
-                st.costs[s] = c;
+                self.insert(&mut st, s, pos, b, c);
             }
         }
         st
     }
 
-    /// Cheapest feasible position for `b` on shift `s`: positions are tried in order of
-    /// free-flow detour, and the first feasible one wins.
-    fn best_insertion(&self, st: &State, b: usize, s: usize) -> Option<(usize, RouteCost)> {
+    /// Cheapest feasible position for `b` on shift `s` (cached per route stamp).
+    fn best_insertion(&mut self, st: &State, b: usize, s: usize) -> Option<(usize, RouteCost)> {
+        let cell = b * self.inst.shifts.len() + s;
+        if let Some((stamp, found)) = self.insertions[cell] {
+            if stamp == st.stamps[s] {
+                return found;
+            }
+        }
+        let found = self.find_insertion(st, b, s);
+        self.insertions[cell] = Some((st.stamps[s], found));
+        found
+    }
+
+    /// Positions are tried in order of free-flow detour, and the first feasible one wins.
+    fn find_insertion(&self, st: &State, b: usize, s: usize) -> Option<(usize, RouteCost)> {
         let route = &st.routes[s];
         let sh = &self.inst.shifts[s];
         let m = &self.inst.matrix;
@@ -157,7 +194,7 @@ impl<'a, 'p> Search<'a, 'p> {
     }
 
     /// Replaces routes when the change lowers total drive; returns whether it did.
-    fn try_routes(&self, st: &mut State, changes: &[(usize, Vec<usize>)]) -> bool {
+    fn try_routes(&mut self, st: &mut State, changes: &[(usize, Vec<usize>)]) -> bool {
         let old: i64 = changes.iter().map(|(s, _)| st.costs[*s].drive).sum();
         let screen: i64 = changes.iter().map(|(s, r)| self.free_flow(*s, r)).sum();
         let old_screen: i64 = changes
@@ -178,21 +215,21 @@ impl<'a, 'p> Search<'a, 'p> {
             return false;
         }
         for ((s, r), c) in changes.iter().zip(new) {
-            st.routes[*s] = r.clone();
-            st.costs[*s] = c;
+            self.set_route(st, *s, r.clone(), c);
         }
         true
     }
 
-    /// Descends until no move improves the plan.
+    /// Descends until no move improves the plan: first the order of what is served, then,
+    /// at each local optimum, serving one more booking (and descending again).
     pub fn local_search(&mut self, st: &mut State) {
         loop {
-            let improved = self.insert_unassigned(st)
-                || self.intra_moves(st)
+            while self.intra_moves(st)
                 || self.relocate_inter(st)
                 || self.swap_inter(st)
-                || self.two_opt_star(st);
-            if !improved {
+                || self.two_opt_star(st)
+            {}
+            if !self.insert_unassigned(st) {
                 break;
             }
         }
@@ -214,8 +251,7 @@ impl<'a, 'p> Search<'a, 'p> {
                 }
             }
             if let Some((_, s, p, c)) = best {
-                st.routes[s].insert(p, b);
-                st.costs[s] = c;
+                self.insert(st, s, p, b, c);
                 st.unassigned.retain(|&u| u != b);
                 return true;
             }
@@ -229,8 +265,7 @@ impl<'a, 'p> Search<'a, 'p> {
                     let mut r = st.routes[s].clone();
                     r[i] = b;
                     if let Some(c) = self.cost(s, &r) {
-                        st.routes[s] = r;
-                        st.costs[s] = c;
+                        self.set_route(st, s, r, c);
                         st.unassigned.retain(|&u| u != b);
                         st.unassigned.push(v);
                         return true;
@@ -364,6 +399,8 @@ impl<'a, 'p> Search<'a, 'p> {
             st.unassigned.extend(near.iter().copied());
             for s in 0..st.routes.len() {
                 if st.routes[s].iter().any(|b| near.contains(b)) {
+                    self.stamp += 1;
+                    st.stamps[s] = self.stamp;
                     st.routes[s].retain(|b| !near.contains(b));
                     // Removing visits keeps a route feasible when drive times obey the
                     // triangle inequality; an external matrix need not, so empty the route
@@ -397,10 +434,7 @@ impl<'a, 'p> Search<'a, 'p> {
                 }
             }
             match best {
-                Some((_, s, p, c)) => {
-                    st.routes[s].insert(p, b);
-                    st.costs[s] = c;
-                }
+                Some((_, s, p, c)) => self.insert(st, s, p, b, c),
                 None => st.unassigned.push(b),
             }
         }
