@@ -31,8 +31,11 @@ pub(crate) struct Search<'a, 'p> {
     stamp: u64,
     /// Best insertion of booking `b` into shift `s` (index `b * shifts + s`), valid while the
     /// route still has the stamp it was computed for.
-    insertions: Vec<Option<(u64, Option<(usize, RouteCost)>)>>,
+    insertions: Vec<Option<CachedInsertion>>,
 }
+
+/// A best insertion (position, new route cost), or none, for the route stamp it was found on.
+type CachedInsertion = (u64, Option<(usize, RouteCost)>);
 
 const EMPTY: RouteCost = RouteCost {
     drive: 0,
