@@ -63,6 +63,31 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Solve a Solomon / Gehring-Homberger VRPTW instance; prints the solution in VRPLIB form.
+    /// Every solution is checked by the project's checker first (exit 1 if it fails).
+    Vrptw {
+        /// Instance file in the original Solomon text format.
+        instance: String,
+        /// Arc rounding: DIMACS (floor(10 x euclid) / 10) or exact double precision.
+        #[arg(long, value_enum, default_value_t = RoundingArg::Dimacs)]
+        rounding: RoundingArg,
+        /// Seconds of search (default 10 unless --iterations is given).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Ruin-and-recreate rounds per search thread (deterministic for a seed and threads).
+        #[arg(long)]
+        iterations: Option<usize>,
+        /// Independent parallel searches.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Seed of the search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output: VRPLIB routes and cost, or the Housecall JSON plan (times in solver units:
+        /// tenths with DIMACS rounding).
+        #[arg(long, value_enum, default_value_t = VrptwFormat::Vrplib)]
+        format: VrptwFormat,
+    },
     /// Region data: build a region directory from OpenStreetMap.
     Region {
         #[command(subcommand)]
@@ -86,6 +111,18 @@ enum Command {
         #[arg(long, value_parser = parse_clock)]
         depart: Option<Seconds>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoundingArg {
+    Dimacs,
+    Exact,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum VrptwFormat {
+    Vrplib,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -362,6 +399,52 @@ fn run(command: Command) -> Result<(), Failure> {
                 }
                 Err(Failure::Invalid(msg))
             }
+        }
+        Command::Vrptw {
+            instance,
+            rounding,
+            time_limit,
+            iterations,
+            threads,
+            seed,
+            format,
+        } => {
+            let rounding = match rounding {
+                RoundingArg::Dimacs => housecall_io::Rounding::Dimacs,
+                RoundingArg::Exact => housecall_io::Rounding::Exact,
+            };
+            let inst = housecall_io::read_vrptw(&instance, rounding)?;
+            let time_limit = match (time_limit, iterations) {
+                (Some(t), _) if !(t.is_finite() && t > 0.0) => {
+                    return Err(Failure::Input(format!(
+                        "--time-limit {t}: expected a positive number of seconds"
+                    )))
+                }
+                (Some(t), _) => Some(Duration::from_secs_f64(t)),
+                (None, Some(_)) => None,
+                (None, None) => Some(Duration::from_secs(10)),
+            };
+            let opts = SolveOptions {
+                seed,
+                threads: threads.max(1),
+                iterations: iterations.unwrap_or(usize::MAX),
+                time_limit,
+                ..SolveOptions::default()
+            };
+            let model = rounding.model();
+            let plan = solve(&inst.problem, &model, &opts);
+            let violations = check(&inst.problem, &model, &plan);
+            if !violations.is_empty() {
+                let list: Vec<String> = violations.iter().map(|v| format!("  {v}\n")).collect();
+                return Err(Failure::Invalid(format!(
+                    "invalid solution (a solver bug):\n{}",
+                    list.concat()
+                )));
+            }
+            emit(&match format {
+                VrptwFormat::Vrplib => inst.write_vrplib(&plan),
+                VrptwFormat::Json => housecall_io::write_plan_json(&inst.problem, &plan),
+            })
         }
         Command::Region {
             action: RegionCommand::ImportOsm { file, out },

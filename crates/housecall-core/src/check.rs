@@ -177,6 +177,20 @@ fn check_itinerary(
         }
     }
 
+    if let Some(cap) = t.capacity {
+        let load: i64 = visits
+            .iter()
+            .filter_map(|x| problem.booking_index(&x.booking))
+            .map(|b| problem.bookings[b].demand)
+            .sum();
+        if load > cap {
+            err(
+                "limit_exceeded",
+                format!("load {load}, more than the capacity of {cap}"),
+            );
+        }
+    }
+
     // Walk the day: `place` is where the therapist is, `free` when they may next do something.
     let mut place: Location = t.start;
     let mut free = t.shift.start;

@@ -4,8 +4,9 @@
 use crate::time::{Seconds, TimeWindow};
 use chrono::{Datelike, NaiveDate, Weekday};
 
-/// A point on the map, WGS84 degrees.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A point on the map, WGS84 degrees. (Benchmark instances, which live on a plane, put `x`
+/// in `lon` and `y` in `lat`, for use with [`crate::PlanarEuclid`].)
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Location {
     /// Latitude in degrees, -90 to 90.
     pub lat: f64,
@@ -117,6 +118,8 @@ pub struct Booking {
     pub skills: Vec<String>,
     /// Only this therapist (by id) may serve it.
     pub therapist: Option<String>,
+    /// Load it takes up (goods to deliver, for benchmark instances; 0 for a treatment).
+    pub demand: i64,
 }
 
 /// A break the therapist must take during the day.
@@ -157,6 +160,8 @@ pub struct Therapist {
     pub days: Vec<Weekday>,
     /// The service areas served; `None` means no area restriction at all.
     pub areas: Option<Vec<AreaRule>>,
+    /// Most total booking demand in one day (vehicle capacity), if limited.
+    pub capacity: Option<i64>,
 }
 
 impl Therapist {

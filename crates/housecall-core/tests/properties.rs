@@ -73,6 +73,7 @@ fn day(specs: &[Spec], lunch: bool, max_visits: Option<u32>) -> Problem {
             priority: s.weight.map_or(Priority::Required, Priority::Optional),
             skills: vec![],
             therapist: None,
+            demand: 0,
         })
         .collect();
     let home = Location {
@@ -96,6 +97,7 @@ fn day(specs: &[Spec], lunch: bool, max_visits: Option<u32>) -> Problem {
         skills: vec![],
         days: vec![],
         areas: None,
+        capacity: None,
     };
     Problem::new(bookings, vec![t], None)
 }

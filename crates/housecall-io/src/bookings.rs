@@ -317,6 +317,7 @@ pub fn parse_bookings(
             priority,
             skills,
             therapist,
+            demand: 0,
         });
     }
     Ok(out)

@@ -13,6 +13,7 @@ mod error;
 mod external;
 mod matrix;
 mod plan_json;
+mod solomon;
 mod table;
 mod therapists;
 
@@ -25,5 +26,6 @@ pub use plan_json::{
     parse_plan_json, plan_doc, write_plan_json, PlanDoc, RouteDoc, StopDoc, SummaryDoc,
     UnassignedDoc,
 };
+pub use solomon::{parse_vrptw, read_vrptw, Rounding, VrptwInstance};
 pub use table::{place_labels, write_plan_csv, write_table};
 pub use therapists::{parse_therapists, read_therapists_file};

@@ -284,6 +284,7 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
                 .collect(),
             days,
             areas,
+            capacity: None,
         });
     }
     Ok(out)

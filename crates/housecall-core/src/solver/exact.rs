@@ -65,6 +65,7 @@ pub(crate) fn best_route(inst: &Instance, shift: usize, cands: &[usize]) -> Vec<
         let count = mask.count_ones() as usize;
         let members = || (0..m).filter(move |&j| mask >> j & 1 == 1);
         let hands_on: i64 = members().map(|j| session[j]).sum();
+        let load: i64 = members().map(|j| inst.bookings[cands[j]].demand).sum();
         let (req, weight) = members().fold((0, 0), |(r, w), j| {
             let (dr, dw) = Score::served_value(inst.bookings[cands[j]].priority);
             (r + dr, w + dw)
@@ -103,7 +104,10 @@ pub(crate) fn best_route(inst: &Instance, shift: usize, cands: &[usize]) -> Vec<
                         continue;
                     }
                     for j in 0..m {
-                        if mask >> j & 1 == 1 || hands_on + session[j] > s.max_hands_on {
+                        if mask >> j & 1 == 1
+                            || hands_on + session[j] > s.max_hands_on
+                            || load + inst.bookings[cands[j]].demand > s.capacity
+                        {
                             continue;
                         }
                         let next = mask | 1 << j;

@@ -17,6 +17,7 @@ pub(crate) struct ShiftData {
     pub packup: i64,
     pub max_visits: usize,
     pub max_hands_on: i64,
+    pub capacity: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -27,6 +28,7 @@ pub(crate) struct BookingData {
     /// Start windows sorted by start; empty means the whole shift.
     pub windows: Vec<(i64, i64)>,
     pub priority: Priority,
+    pub demand: i64,
 }
 
 pub(crate) struct Instance<'p> {
@@ -68,6 +70,7 @@ impl<'p> Instance<'p> {
                     packup: t.packup.0,
                     max_visits: t.max_visits.map_or(usize::MAX, |v| v as usize),
                     max_hands_on: t.max_hands_on.map_or(i64::MAX, |h| h.0),
+                    capacity: t.capacity.unwrap_or(i64::MAX),
                 }
             })
             .collect();
@@ -84,6 +87,7 @@ impl<'p> Instance<'p> {
                     setup: b.setup.map(|s| s.0),
                     windows,
                     priority: b.priority,
+                    demand: b.demand,
                 }
             })
             .collect();
@@ -102,6 +106,7 @@ impl<'p> Instance<'p> {
                             && t.has_skills(&bk.skills)
                             && t.max_hands_on.is_none_or(|h| bk.session <= h)
                             && t.max_visits != Some(0)
+                            && t.capacity.is_none_or(|c| bk.demand <= c)
                     })
                     .map(|(i, _)| i)
                     .collect()

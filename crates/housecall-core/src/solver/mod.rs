@@ -93,14 +93,14 @@ impl Score {
 ///     id: "t1".into(), name: "Alex".into(), start: home, end: home,
 ///     shift: TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).unwrap(),
 ///     lunch: None, setup: Seconds::from_minutes(10), packup: Seconds::from_minutes(5),
-///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![], areas: None,
+///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![], areas: None, capacity: None,
 /// };
 /// let booking = Booking {
 ///     id: "b1".into(), client: "Jo".into(), location: Location { lat: 43.59, lon: -79.64 },
 ///     precision: Precision::Coordinates, area: None,
 ///     treatment: None, session: Seconds::from_minutes(60), setup: None,
 ///     windows: vec![TimeWindow::new(Seconds::hm(10, 0), Seconds::hm(11, 0)).unwrap()],
-///     date: None, priority: Priority::Required, skills: vec![], therapist: None,
+///     date: None, priority: Priority::Required, skills: vec![], therapist: None, demand: 0,
 /// };
 /// let problem = Problem::new(vec![booking], vec![therapist], None);
 /// let model = StraightLine { circuity: 1.3, local_kmh: 40.0, local_m: 5000.0,
@@ -387,13 +387,15 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
     }
     let within = skilled.iter().any(|s| {
         let t = &p.therapists[s.therapist];
-        t.max_hands_on.is_none_or(|h| bk.session <= h) && t.max_visits != Some(0)
+        t.max_hands_on.is_none_or(|h| bk.session <= h)
+            && t.max_visits != Some(0)
+            && t.capacity.is_none_or(|c| bk.demand <= c)
     });
     if !within {
         return (
             Reason::ExceedsHandsOnLimit,
             format!(
-                "a {}-minute session does not fit the therapist's daily limits (hands-on minutes, visits)",
+                "a {}-minute session does not fit the therapist's daily limits (hands-on minutes, visits, capacity)",
                 bk.session.0 / 60
             ),
         );

@@ -45,6 +45,7 @@ pub(crate) fn therapist(lunch: bool) -> Therapist {
         skills: vec![],
         days: vec![],
         areas: None,
+        capacity: None,
     }
 }
 
@@ -69,6 +70,7 @@ pub(crate) fn booking(
         priority: Priority::Required,
         skills: vec![],
         therapist: None,
+        demand: 0,
     }
 }
 
