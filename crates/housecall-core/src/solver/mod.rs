@@ -166,7 +166,7 @@ fn heuristic(
     cands: &[usize],
     opts: &SolveOptions,
 ) -> Vec<Vec<usize>> {
-    let deadline = opts.time_limit.map(|d| Instant::now() + d);
+    let limit = opts.time_limit.map(|d| (Instant::now(), d));
     let threads = opts.threads.max(1);
     let run = |i: usize| {
         let seed = opts
@@ -174,7 +174,7 @@ fn heuristic(
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(i as u64);
         let mut search = Search::new(inst, shifts_of, seed);
-        let st = search.run(cands, opts.iterations, deadline);
+        let st = search.run(cands, opts.iterations, limit);
         let score = search.score(&st);
         let waiting: i64 = st
             .routes

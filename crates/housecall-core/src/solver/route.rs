@@ -61,15 +61,13 @@ pub(crate) struct Scheduler<'a, 'p> {
 }
 
 impl Scheduler<'_, '_> {
-    /// Whether `seq` respects the shift's visit and hands-on limits.
+    /// Whether `seq` respects the shift's visit, hands-on and capacity limits.
     pub fn within_limits(&self, seq: &[usize]) -> bool {
         let s = &self.inst.shifts[self.shift];
+        let b = |i: &usize| &self.inst.bookings[*i];
         seq.len() <= s.max_visits
-            && seq
-                .iter()
-                .map(|&b| self.inst.bookings[b].session)
-                .sum::<i64>()
-                <= s.max_hands_on
+            && seq.iter().map(|i| b(i).session).sum::<i64>() <= s.max_hands_on
+            && seq.iter().map(|i| b(i).demand).sum::<i64>() <= s.capacity
     }
 
     /// The earliest session start for booking `b` when the therapist is at the door and free

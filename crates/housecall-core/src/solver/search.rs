@@ -393,18 +393,24 @@ impl<'a, 'p> Search<'a, 'p> {
     fn ruin_recreate(&mut self, st: &mut State) {
         let served: Vec<usize> = st.routes.iter().flatten().copied().collect();
         if !served.is_empty() {
-            let centre = self.inst.bookings[served[self.rng.below(served.len())]].loc;
-            let k = 1 + self.rng.below(served.len().min(8));
+            let seed = served[self.rng.below(served.len())];
+            let centre = self.inst.bookings[seed].loc;
             let m = &self.inst.matrix;
             let mut near = served.clone();
             near.sort_by_key(|&b| m.secs(centre, self.inst.bookings[b].loc, 0));
-            near.truncate(k);
-            st.unassigned.extend(near.iter().copied());
+            let removed = if self.rng.below(2) == 0 {
+                // A cluster: the seed and its nearest served neighbours.
+                near.truncate(1 + self.rng.below(served.len().min(8)));
+                near
+            } else {
+                self.strings_near(st, &near)
+            };
+            st.unassigned.extend(removed.iter().copied());
             for s in 0..st.routes.len() {
-                if st.routes[s].iter().any(|b| near.contains(b)) {
+                if st.routes[s].iter().any(|b| removed.contains(b)) {
                     self.stamp += 1;
                     st.stamps[s] = self.stamp;
-                    st.routes[s].retain(|b| !near.contains(b));
+                    st.routes[s].retain(|b| !removed.contains(b));
                     // Removing visits keeps a route feasible when drive times obey the
                     // triangle inequality; an external matrix need not, so empty the route
                     // rather than keep an infeasible one.
@@ -443,13 +449,47 @@ impl<'a, 'p> Search<'a, 'p> {
         }
     }
 
+    /// Strings of consecutive visits from a few routes near the seed (`near`: served bookings
+    /// by distance from the seed, the seed first), in the spirit of SISR (Christiaens and
+    /// Vanden Berghe, 2020): removing whole stretches of routes lets them be rebuilt
+    /// differently, where scattered removals tend to go back where they were.
+    fn strings_near(&mut self, st: &State, near: &[usize]) -> Vec<usize> {
+        let mut route_of = vec![usize::MAX; self.inst.n()];
+        for (s, r) in st.routes.iter().enumerate() {
+            for &b in r {
+                route_of[b] = s;
+            }
+        }
+        let served = near.len();
+        let routes_used = st.routes.iter().filter(|r| !r.is_empty()).count().max(1);
+        let max_len = (served / routes_used).clamp(1, 10);
+        let strings = 1 + self.rng.below(3);
+        let (mut done, mut removed) = (Vec::new(), Vec::new());
+        for &b in near {
+            if done.len() >= strings {
+                break;
+            }
+            let s = route_of[b];
+            if done.contains(&s) {
+                continue;
+            }
+            done.push(s);
+            let r = &st.routes[s];
+            let len = 1 + self.rng.below(max_len.min(r.len()));
+            let at = r.iter().position(|&x| x == b).unwrap_or(0);
+            let first = at.saturating_sub(self.rng.below(len)).min(r.len() - len);
+            removed.extend_from_slice(&r[first..first + len]);
+        }
+        removed
+    }
+
     /// Iterated ruin-and-recreate with local search, from a regret construction. Stops after
     /// `iterations` rounds or at `deadline`, and returns the best plan seen.
     pub fn run(
         &mut self,
         bookings: &[usize],
         iterations: usize,
-        deadline: Option<Instant>,
+        limit: Option<(Instant, std::time::Duration)>,
     ) -> State {
         let mut cur = self.construct(bookings);
         self.local_search(&mut cur);
@@ -457,8 +497,14 @@ impl<'a, 'p> Search<'a, 'p> {
         let mut best_score = self.score(&best);
         let mut cur_score = best_score;
         for it in 0..iterations {
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                break;
+            // How far the search has come, by iterations or by time, whichever is further.
+            let mut progress = it as f64 / iterations as f64;
+            if let Some((start, limit)) = limit {
+                let spent = start.elapsed().as_secs_f64() / limit.as_secs_f64();
+                if spent >= 1.0 {
+                    break;
+                }
+                progress = progress.max(spent);
             }
             let mut cand = cur.clone();
             self.ruin_recreate(&mut cand);
@@ -466,7 +512,7 @@ impl<'a, 'p> Search<'a, 'p> {
             let sc = self.score(&cand);
             // Record-to-record: accept a plan serving as much as the best, with drive within a
             // shrinking margin of the best.
-            let margin = 0.03 * (1.0 - it as f64 / iterations as f64);
+            let margin = 0.02 * (1.0 - progress);
             let limit = Score {
                 drive: best_score.drive + (best_score.drive as f64 * margin) as i64,
                 ..best_score

@@ -217,3 +217,21 @@ fn infeasible_window_and_limits_are_rejected() {
     assert!(sched.cost(&[1]).is_some());
     assert!(sched.cost(&[1, 2]).is_none(), "max_visits = 1");
 }
+
+#[test]
+fn capacity_bounds_the_load_of_a_route() {
+    let mut t = therapist(false);
+    t.capacity = Some(10);
+    let mut a = booking("a", 43.70, -79.70, 30, vec![]);
+    a.demand = 6;
+    let p = Problem::new(vec![a.clone(), a], vec![t], None);
+    let m = model();
+    let inst = Instance::new(&p, &m);
+    let sched = Scheduler {
+        inst: &inst,
+        shift: 0,
+    };
+    assert!(sched.cost(&[0]).is_some());
+    assert!(sched.cost(&[0, 1]).is_none(), "6 + 6 > 10");
+    assert_eq!(exact::best_route(&inst, 0, &[0, 1]).len(), 1);
+}
