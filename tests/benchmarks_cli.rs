@@ -1,0 +1,91 @@
+//! `housecall vrptw` through the binary: a tiny inline instance always, Solomon C101 when
+//! `../shared` is beside the checkout.
+
+mod common;
+use common::*;
+
+const TINY: &str = "TINY\n\nVEHICLE\nNUMBER     CAPACITY\n  3         10\n\nCUSTOMER\n\
+CUST NO.  XCOORD.    YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE TIME\n\n\
+    0      0          0          0          0        200          0\n\
+    1      3          4          6          0         50         10\n\
+    2      0          1          5         10         60          5\n\
+    3     -3         -4          4          0        100         10\n";
+
+fn routes(out: &str) -> Vec<Vec<u32>> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("Route #"))
+        .map(|l| {
+            l.split_once(':')
+                .unwrap()
+                .1
+                .split_whitespace()
+                .map(|c| c.parse().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn tiny_instance_respects_capacity_and_prints_vrplib() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "tiny.txt", TINY);
+    let r = housecall(&["vrptw", &f, "--iterations", "50"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rs = routes(&r.stdout);
+    let mut all: Vec<u32> = rs.iter().flatten().copied().collect();
+    all.sort();
+    assert_eq!(all, vec![1, 2, 3], "every customer once");
+    let demand = |c: u32| [0, 6, 5, 4][c as usize];
+    assert!(
+        rs.iter()
+            .all(|r| r.iter().map(|&c| demand(c)).sum::<u32>() <= 10),
+        "{rs:?}"
+    );
+    assert!(r
+        .stdout
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("Cost "));
+    // Deterministic with --iterations.
+    assert_eq!(
+        housecall(&["vrptw", &f, "--iterations", "50"]).stdout,
+        r.stdout
+    );
+    let bad = housecall(&["vrptw", &write(dir.path(), "bad.txt", "nothing here\n")]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("bad.txt") && bad.stderr.contains("VEHICLE"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn solomon_c101_reaches_the_best_known_distance() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/benchmarks/solomon/C101.txt");
+    if !path.exists() {
+        eprintln!(
+            "skipping: {} not found (../shared is not beside the checkout)",
+            path.display()
+        );
+        return;
+    }
+    let r = housecall(&[
+        "vrptw",
+        &path.to_string_lossy(),
+        "--iterations",
+        "30",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(routes(&r.stdout).iter().map(Vec::len).sum::<usize>(), 100);
+    assert_eq!(
+        r.stdout.trim_end().lines().last().unwrap(),
+        "Cost 827.3",
+        "C101's best-known DIMACS distance"
+    );
+}
