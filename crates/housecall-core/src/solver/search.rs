@@ -238,22 +238,27 @@ impl<'a, 'p> Search<'a, 'p> {
         }
     }
 
+    /// The shift, position and new route cost that add the least drive for `b`, if any.
+    fn cheapest_insertion(&mut self, st: &State, b: usize) -> Option<(usize, usize, RouteCost)> {
+        let mut best: Option<(i64, usize, usize, RouteCost)> = None;
+        for &s in &self.shifts_of[b] {
+            if let Some((p, c)) = self.best_insertion(st, b, s) {
+                let d = c.drive - st.costs[s].drive;
+                if best.is_none_or(|x| d < x.0) {
+                    best = Some((d, s, p, c));
+                }
+            }
+        }
+        best.map(|(_, s, p, c)| (s, p, c))
+    }
+
     /// Serves an unassigned booking, directly or in place of a less important one.
     fn insert_unassigned(&mut self, st: &mut State) -> bool {
         let mut order = st.unassigned.clone();
         order.sort_by_key(|&b| std::cmp::Reverse(self.inst.bookings[b].priority));
         for b in order {
             let pb = self.inst.bookings[b].priority;
-            let mut best: Option<(i64, usize, usize, RouteCost)> = None;
-            for &s in &self.shifts_of[b] {
-                if let Some((p, c)) = self.best_insertion(st, b, s) {
-                    let d = c.drive - st.costs[s].drive;
-                    if best.is_none_or(|x| d < x.0) {
-                        best = Some((d, s, p, c));
-                    }
-                }
-            }
-            if let Some((_, s, p, c)) = best {
+            if let Some((s, p, c)) = self.cheapest_insertion(st, b) {
                 self.insert(st, s, p, b, c);
                 st.unassigned.retain(|&u| u != b);
                 return true;
@@ -433,17 +438,8 @@ impl<'a, 'p> Search<'a, 'p> {
         order.sort_by_key(|&i| (std::cmp::Reverse(keys[i].0), keys[i].1));
         todo = order.into_iter().map(|i| todo[i]).collect();
         for b in todo {
-            let mut best: Option<(i64, usize, usize, RouteCost)> = None;
-            for &s in &self.shifts_of[b] {
-                if let Some((p, c)) = self.best_insertion(st, b, s) {
-                    let d = c.drive - st.costs[s].drive;
-                    if best.is_none_or(|x| d < x.0) {
-                        best = Some((d, s, p, c));
-                    }
-                }
-            }
-            match best {
-                Some((_, s, p, c)) => self.insert(st, s, p, b, c),
+            match self.cheapest_insertion(st, b) {
+                Some((s, p, c)) => self.insert(st, s, p, b, c),
                 None => st.unassigned.push(b),
             }
         }
