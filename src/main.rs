@@ -88,6 +88,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = VrptwFormat::Vrplib)]
         format: VrptwFormat,
     },
+    /// Solve a TSPTW instance (López-Ibáñez matrix or Potvin-Bengio format); prints
+    /// `Tour: 0 ... 0` and `Cost X` (travel time, waiting not counted), checked first.
+    Tsptw {
+        /// Instance file.
+        instance: String,
+        /// Seconds of search (default 10 unless --iterations is given).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Ruin-and-recreate rounds per search thread (deterministic for a seed and threads).
+        #[arg(long)]
+        iterations: Option<usize>,
+        /// Independent parallel searches.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Seed of the search.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Region data: build a region directory from OpenStreetMap.
     Region {
         #[command(subcommand)]
@@ -321,6 +339,51 @@ fn load(
     Ok((problem, file, model))
 }
 
+/// Search settings for the benchmark commands: 10 s unless iterations are given.
+fn benchmark_options(
+    time_limit: Option<f64>,
+    iterations: Option<usize>,
+    threads: usize,
+    seed: u64,
+) -> Result<SolveOptions, Failure> {
+    let time_limit = match (time_limit, iterations) {
+        (Some(t), _) if !(t.is_finite() && t > 0.0) => {
+            return Err(Failure::Input(format!(
+                "--time-limit {t}: expected a positive number of seconds"
+            )))
+        }
+        (Some(t), _) => Some(Duration::from_secs_f64(t)),
+        (None, Some(_)) => None,
+        (None, None) => Some(Duration::from_secs(10)),
+    };
+    Ok(SolveOptions {
+        seed,
+        threads: threads.max(1),
+        iterations: iterations.unwrap_or(usize::MAX),
+        time_limit,
+        ..SolveOptions::default()
+    })
+}
+
+/// Solves and runs the project's checker; a plan that fails it is a solver bug, reported
+/// with exit 1 rather than printed.
+fn solve_checked(
+    problem: &Problem,
+    model: &dyn TravelModel,
+    opts: SolveOptions,
+) -> Result<housecall_core::Plan, Failure> {
+    let plan = solve(problem, model, &opts);
+    let violations = check(problem, model, &plan);
+    if violations.is_empty() {
+        return Ok(plan);
+    }
+    let list: Vec<String> = violations.iter().map(|v| format!("  {v}\n")).collect();
+    Err(Failure::Invalid(format!(
+        "invalid solution (a solver bug):\n{}",
+        list.concat()
+    )))
+}
+
 /// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.
 fn emit(text: &str) -> Result<(), Failure> {
     use std::io::Write;
@@ -414,37 +477,35 @@ fn run(command: Command) -> Result<(), Failure> {
                 RoundingArg::Exact => housecall_io::Rounding::Exact,
             };
             let inst = housecall_io::read_vrptw(&instance, rounding)?;
-            let time_limit = match (time_limit, iterations) {
-                (Some(t), _) if !(t.is_finite() && t > 0.0) => {
-                    return Err(Failure::Input(format!(
-                        "--time-limit {t}: expected a positive number of seconds"
-                    )))
-                }
-                (Some(t), _) => Some(Duration::from_secs_f64(t)),
-                (None, Some(_)) => None,
-                (None, None) => Some(Duration::from_secs(10)),
-            };
-            let opts = SolveOptions {
-                seed,
-                threads: threads.max(1),
-                iterations: iterations.unwrap_or(usize::MAX),
-                time_limit,
-                ..SolveOptions::default()
-            };
             let model = rounding.model();
-            let plan = solve(&inst.problem, &model, &opts);
-            let violations = check(&inst.problem, &model, &plan);
-            if !violations.is_empty() {
-                let list: Vec<String> = violations.iter().map(|v| format!("  {v}\n")).collect();
-                return Err(Failure::Invalid(format!(
-                    "invalid solution (a solver bug):\n{}",
-                    list.concat()
-                )));
-            }
+            let plan = solve_checked(
+                &inst.problem,
+                &model,
+                benchmark_options(time_limit, iterations, threads, seed)?,
+            )?;
             emit(&match format {
                 VrptwFormat::Vrplib => inst.write_vrplib(&plan),
                 VrptwFormat::Json => housecall_io::write_plan_json(&inst.problem, &plan),
             })
+        }
+        Command::Tsptw {
+            instance,
+            time_limit,
+            iterations,
+            threads,
+            seed,
+        } => {
+            let inst = housecall_io::read_tsptw(&instance)?;
+            let opts = benchmark_options(time_limit, iterations, threads, seed)?;
+            let plan = solve_checked(&inst.problem, inst.model.as_model(), opts)?;
+            match inst.write_tour(&plan) {
+                Some(text) => emit(&text),
+                None => Err(Failure::Invalid(format!(
+                    "no feasible tour found: {} of {} nodes could not be placed within the limit\n",
+                    plan.unassigned.len(),
+                    inst.problem.bookings.len()
+                ))),
+            }
         }
         Command::Region {
             action: RegionCommand::ImportOsm { file, out },

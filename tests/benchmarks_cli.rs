@@ -89,3 +89,62 @@ fn solomon_c101_reaches_the_best_known_distance() {
         "C101's best-known DIMACS distance"
     );
 }
+
+#[test]
+fn tsptw_tour_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    // López-Ibáñez: 4 nodes, the windows force the order 0 2 1 3 0.
+    let li = write(
+        dir.path(),
+        "m.txt",
+        "4\n0 5 5 5\n5 0 5 5\n5 5 0 5\n5 5 5 0\n0 100\n10 12\n0 6\n15 30\n",
+    );
+    let r = housecall(&["tsptw", &li, "--iterations", "20"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "Tour: 0 2 1 3 0\nCost 20\n");
+    // Potvin-Bengio: service folded into the travel time (cost = distance + service).
+    let pb = write(
+        dir.path(),
+        "p.txt",
+        "3\n 1 0 0 0 0 100 0\n 2 3 4 0 0 50 10\n 3 0 4 0 0 60 0\n",
+    );
+    let r = housecall(&["tsptw", &pb, "--iterations", "20"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.ends_with("Cost 22.00\n"),
+        "5 + 3 + 4 + 10 of service: {}",
+        r.stdout
+    );
+    // Windows no tour can meet: exit 1, saying so.
+    let no = write(
+        dir.path(),
+        "no.txt",
+        "3\n0 50 50\n50 0 50\n50 50 0\n0 100\n0 10\n0 10\n",
+    );
+    let r = housecall(&["tsptw", &no, "--iterations", "5"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no feasible tour"), "{}", r.stderr);
+}
+
+#[test]
+fn dumas_n20_reaches_the_best_known_tour() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/benchmarks/tsptw/Dumas/n20w20.001.txt");
+    if !path.exists() {
+        eprintln!(
+            "skipping: {} not found (../shared is not beside the checkout)",
+            path.display()
+        );
+        return;
+    }
+    let r = housecall(&[
+        "tsptw",
+        &path.to_string_lossy(),
+        "--iterations",
+        "50",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().last().unwrap(), "Cost 378");
+}

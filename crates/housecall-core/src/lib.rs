@@ -24,6 +24,6 @@ pub use rng::SplitMix64;
 pub use solver::{solve, Method, SolveOptions};
 pub use time::{Metres, Seconds, TimeWindow};
 pub use travel::{
-    great_circle_m, interpolate, make_fifo, Drive, PlanarEuclid, StraightLine, TravelMatrix,
-    TravelModel,
+    great_circle_m, interpolate, make_fifo, Drive, IndexedMatrix, PlanarEuclid, StraightLine,
+    TravelMatrix, TravelModel,
 };

@@ -177,6 +177,55 @@ impl TravelModel for PlanarEuclid {
     }
 }
 
+/// An explicit travel-time matrix between numbered nodes, for benchmark instances given as
+/// matrices (TSPTW): the location of node `i` is [`IndexedMatrix::location`]`(i)`, and the
+/// time and distance of an arc are its matrix entry, in solver units. Not time-dependent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexedMatrix {
+    n: usize,
+    time: Vec<i64>,
+}
+
+impl IndexedMatrix {
+    /// A matrix of `n` nodes, `time[from * n + to]`.
+    pub fn new(n: usize, time: Vec<i64>) -> Self {
+        assert_eq!(time.len(), n * n, "one entry per ordered pair");
+        IndexedMatrix { n, time }
+    }
+
+    /// The location that stands for node `i`.
+    pub fn location(i: usize) -> Location {
+        Location {
+            lat: i as f64,
+            lon: 0.0,
+        }
+    }
+
+    /// The entry from node `a` to node `b`.
+    pub fn units(&self, a: usize, b: usize) -> i64 {
+        self.time[a * self.n + b]
+    }
+}
+
+impl TravelModel for IndexedMatrix {
+    fn drive(&self, from: Location, to: Location, _depart: Seconds) -> Drive {
+        let (a, b) = (from.lat as usize, to.lat as usize);
+        let u = if a < self.n && b < self.n {
+            self.units(a, b)
+        } else {
+            0
+        };
+        Drive {
+            time: Seconds(u),
+            distance: Metres(u),
+        }
+    }
+
+    fn name(&self) -> &str {
+        "explicit matrix"
+    }
+}
+
 /// Drive times between a fixed list of locations, computed once per problem. Entry
 /// `(bin, from, to)` holds the drive leaving at the start of time bin `bin`; between bins the
 /// time is interpolated (as the model defines it) and the distance is the earlier bin's.

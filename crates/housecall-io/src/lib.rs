@@ -16,6 +16,7 @@ mod plan_json;
 mod solomon;
 mod table;
 mod therapists;
+mod tsptw;
 
 pub use bookings::{parse_bookings, read_bookings_file, BookingsFile, CoordinatesOnly, Locator};
 pub use clock::{parse_clock, parse_window, parse_windows};
@@ -29,3 +30,4 @@ pub use plan_json::{
 pub use solomon::{parse_vrptw, read_vrptw, Rounding, VrptwInstance};
 pub use table::{place_labels, write_plan_csv, write_table};
 pub use therapists::{parse_therapists, read_therapists_file};
+pub use tsptw::{parse_tsptw, read_tsptw, TsptwInstance, TsptwModel};

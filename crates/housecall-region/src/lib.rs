@@ -1,6 +1,8 @@
 //! Housecall's model of its region, the western Greater Toronto Area from Brampton to Guelph:
 //! a road graph with time-of-day speed profiles ([`RoadModel`], behind the core's
-//! [`TravelModel`] interface), and the calibrated straight-line fallback.
+//! [`housecall_core::TravelModel`] interface), the calibrated straight-line fallback, the
+//! service areas ([`ServiceAreas`]), postal codes and places ([`Gazetteer`]), and an importer
+//! of OpenStreetMap road networks ([`import_osm`]).
 //!
 //! The default region is compiled in from the repository's `data/region/` (see
 //! `data/README.md`), so the binary needs no files at run time; [`Region::load`] reads the
@@ -21,7 +23,7 @@ pub use profiles::SpeedProfiles;
 pub use road_model::{zone_of, Access, RoadModel};
 pub use roads::{RoadEdge, RoadGraph, RoadNode};
 
-use housecall_core::{Location, Seconds, StraightLine, TravelModel};
+use housecall_core::{Location, Seconds, StraightLine};
 use std::fmt;
 use std::path::Path;
 
@@ -210,11 +212,6 @@ pub const BOUNDS: (Location, Location) = (
 pub fn in_region(loc: Location) -> bool {
     let (sw, ne) = BOUNDS;
     (sw.lat..=ne.lat).contains(&loc.lat) && (sw.lon..=ne.lon).contains(&loc.lon)
-}
-
-/// The travel model the CLI uses by default: the shipped road graph with rush hour.
-pub fn default_model() -> Box<dyn TravelModel> {
-    Box::new(Region::western_gta().road_model())
 }
 
 #[cfg(test)]

@@ -118,11 +118,6 @@ impl RoadModel {
         }
     }
 
-    /// The road graph.
-    pub fn graph(&self) -> &RoadGraph {
-        &self.graph
-    }
-
     /// Local-street leg: `(milliseconds, metres)` over `gc_m` great-circle metres in zone
     /// `zone` (0 = gta, 1 = outer).
     fn local(&self, gc_m: f64, zone: usize, bin: usize) -> (u64, u64) {
