@@ -206,22 +206,21 @@ impl TravelModel for RoadModel {
         let n = locations.len();
         let nb = self.bins.len();
         let snaps: Vec<Snap> = locations.iter().map(|&l| self.snap(l)).collect();
-        // One shortest-path tree per (bin, source), in parallel.
-        let rows: Vec<Vec<(i64, i64)>> = (0..nb * n)
-            .into_par_iter()
-            .map(|x| {
+        // One shortest-path tree per (bin, source), in parallel, each filling its row of the
+        // matrix in place: cell (bin * n + from) * n + to.
+        let mut time = vec![0i32; nb * n * n];
+        let mut distance = vec![0i32; nb * n * n];
+        time.par_chunks_mut(n.max(1))
+            .zip(distance.par_chunks_mut(n.max(1)))
+            .enumerate()
+            .for_each(|(x, (t, d))| {
                 let (bin, i) = (x / n, x % n);
                 let tree = self.tree(&snaps[i], bin);
-                snaps
-                    .iter()
-                    .map(|to| self.knot(&tree, &snaps[i], to, bin))
-                    .collect()
-            })
-            .collect();
-        // Rows are laid out as the matrix is: cell (bin * n + from) * n + to.
-        let cells: Vec<(i64, i64)> = rows.into_iter().flatten().collect();
-        let mut time: Vec<i32> = cells.iter().map(|c| c.0 as i32).collect();
-        let distance: Vec<i32> = cells.iter().map(|c| c.1 as i32).collect();
+                for (j, to) in snaps.iter().enumerate() {
+                    let (secs, metres) = self.knot(&tree, &snaps[i], to, bin);
+                    (t[j], d[j]) = (secs as i32, metres as i32);
+                }
+            });
         let mut secs = vec![0i64; nb];
         for pair in 0..n * n {
             for (b, s) in secs.iter_mut().enumerate() {
