@@ -29,9 +29,40 @@ pub(crate) struct Search<'a, 'p> {
     rng: SplitMix64,
     /// The last stamp handed out.
     stamp: u64,
+    /// For large problems, each booking's nearest bookings: inter-route moves only bring a
+    /// booking next to one of them (granular neighbourhoods, Toth and Vigo 2003). Empty for
+    /// small problems, which search the full neighbourhoods.
+    neighbours: Vec<Vec<usize>>,
     /// Best insertion of booking `b` into shift `s` (index `b * shifts + s`), valid while the
     /// route still has the stamp it was computed for.
     insertions: Vec<Option<CachedInsertion>>,
+}
+
+/// Above this many bookings, inter-route moves are granular.
+const GRANULAR_FROM: usize = 60;
+/// How many near bookings each booking's granular moves consider.
+const NEIGHBOURS: usize = 15;
+
+/// Each booking's [`NEIGHBOURS`] nearest bookings that can share a shift with it, by free-flow
+/// drive in either direction.
+fn nearest_bookings(inst: &Instance, shifts_of: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let m = &inst.matrix;
+    let loc = |b: usize| inst.bookings[b].loc;
+    (0..inst.n())
+        .map(|b| {
+            let mut near: Vec<(i64, usize)> = (0..inst.n())
+                .filter(|&v| v != b && shifts_of[v].iter().any(|s| shifts_of[b].contains(s)))
+                .map(|v| (m.secs(loc(b), loc(v), 0).min(m.secs(loc(v), loc(b), 0)), v))
+                .collect();
+            let k = NEIGHBOURS.min(near.len());
+            if k > 0 {
+                near.select_nth_unstable(k - 1);
+                near.truncate(k);
+                near.sort_unstable();
+            }
+            near.into_iter().map(|(_, v)| v).collect()
+        })
+        .collect()
 }
 
 /// A best insertion (position, new route cost), or none, for the route stamp it was found on.
@@ -45,13 +76,80 @@ const EMPTY: RouteCost = RouteCost {
 impl<'a, 'p> Search<'a, 'p> {
     pub fn new(inst: &'a Instance<'p>, shifts_of: &'a [Vec<usize>], seed: u64) -> Self {
         let cells = inst.n() * inst.shifts.len();
+        let neighbours = if inst.n() > GRANULAR_FROM {
+            nearest_bookings(inst, shifts_of)
+        } else {
+            Vec::new()
+        };
         Search {
             inst,
             shifts_of,
             rng: SplitMix64::new(seed),
             stamp: 0,
+            neighbours,
             insertions: vec![None; cells],
         }
+    }
+
+    /// Where each booking is: `(route, position)`, `usize::MAX` when unassigned.
+    fn positions(&self, st: &State) -> Vec<(usize, usize)> {
+        let mut at = vec![(usize::MAX, usize::MAX); self.inst.n()];
+        for (s, r) in st.routes.iter().enumerate() {
+            for (i, &b) in r.iter().enumerate() {
+                at[b] = (s, i);
+            }
+        }
+        at
+    }
+
+    /// Granular inter-route moves: for each served booking `b` and each near booking `v` in
+    /// another route, relocate `b` before or after `v`, swap the two, or join `b` to `v` by
+    /// exchanging the routes' tails (2-opt*).
+    fn granular_inter(&mut self, st: &mut State) -> bool {
+        let at = self.positions(st);
+        for b in 0..self.inst.n() {
+            let (s1, i) = at[b];
+            if s1 == usize::MAX {
+                continue;
+            }
+            for k in 0..self.neighbours[b].len() {
+                let v = self.neighbours[b][k];
+                let (s2, j) = at[v];
+                if s2 == usize::MAX || s2 == s1 {
+                    continue;
+                }
+                let fits = |x: usize, s: usize| self.shifts_of[x].contains(&s);
+                if fits(b, s2) {
+                    let mut from = st.routes[s1].clone();
+                    from.remove(i);
+                    for p in [j, j + 1] {
+                        let mut to = st.routes[s2].clone();
+                        to.insert(p, b);
+                        if self.try_routes(st, &[(s1, from.clone()), (s2, to)]) {
+                            return true;
+                        }
+                    }
+                    if fits(v, s1) {
+                        let (mut r1, mut r2) = (st.routes[s1].clone(), st.routes[s2].clone());
+                        r1[i] = v;
+                        r2[j] = b;
+                        if self.try_routes(st, &[(s1, r1), (s2, r2)]) {
+                            return true;
+                        }
+                    }
+                }
+                // 2-opt*: s1 keeps up to b, then v's tail; s2 keeps up to before v, then b's tail.
+                let (a, c) = (&st.routes[s1], &st.routes[s2]);
+                if c[j..].iter().all(|&x| fits(x, s1)) && a[i + 1..].iter().all(|&x| fits(x, s2)) {
+                    let r1: Vec<usize> = a[..=i].iter().chain(&c[j..]).copied().collect();
+                    let r2: Vec<usize> = c[..j].iter().chain(&a[i + 1..]).copied().collect();
+                    if self.try_routes(st, &[(s1, r1), (s2, r2)]) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// Replaces route `s` and its cost, with a new stamp.
@@ -227,11 +325,15 @@ impl<'a, 'p> Search<'a, 'p> {
     /// at each local optimum, serving one more booking (and descending again).
     pub fn local_search(&mut self, st: &mut State) {
         loop {
-            while self.intra_moves(st)
-                || self.relocate_inter(st)
-                || self.swap_inter(st)
-                || self.two_opt_star(st)
-            {}
+            if self.neighbours.is_empty() {
+                while self.intra_moves(st)
+                    || self.relocate_inter(st)
+                    || self.swap_inter(st)
+                    || self.two_opt_star(st)
+                {}
+            } else {
+                while self.intra_moves(st) || self.granular_inter(st) {}
+            }
             if !self.insert_unassigned(st) {
                 break;
             }
