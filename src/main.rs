@@ -71,18 +71,8 @@ enum Command {
         /// Arc rounding: DIMACS (floor(10 x euclid) / 10) or exact double precision.
         #[arg(long, value_enum, default_value_t = RoundingArg::Dimacs)]
         rounding: RoundingArg,
-        /// Seconds of search (default 10 unless --iterations is given).
-        #[arg(long)]
-        time_limit: Option<f64>,
-        /// Ruin-and-recreate rounds per search thread (deterministic for a seed and threads).
-        #[arg(long)]
-        iterations: Option<usize>,
-        /// Independent parallel searches.
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        /// Seed of the search.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        search: SearchArgs,
         /// Output: VRPLIB routes and cost, or the Housecall JSON plan (times in solver units:
         /// tenths with DIMACS rounding).
         #[arg(long, value_enum, default_value_t = VrptwFormat::Vrplib)]
@@ -93,18 +83,8 @@ enum Command {
     Tsptw {
         /// Instance file.
         instance: String,
-        /// Seconds of search (default 10 unless --iterations is given).
-        #[arg(long)]
-        time_limit: Option<f64>,
-        /// Ruin-and-recreate rounds per search thread (deterministic for a seed and threads).
-        #[arg(long)]
-        iterations: Option<usize>,
-        /// Independent parallel searches.
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        /// Seed of the search.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        search: SearchArgs,
     },
     /// Region data: build a region directory from OpenStreetMap.
     Region {
@@ -129,6 +109,46 @@ enum Command {
         #[arg(long, value_parser = parse_clock)]
         depart: Option<Seconds>,
     },
+}
+
+/// Search settings of the benchmark commands.
+#[derive(clap::Args)]
+struct SearchArgs {
+    /// Seconds of search (default 10 unless --iterations is given).
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Ruin-and-recreate rounds per search thread (deterministic for a seed and threads).
+    #[arg(long)]
+    iterations: Option<usize>,
+    /// Independent parallel searches.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Seed of the search.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+impl SearchArgs {
+    /// The solve options: 10 s of search unless iterations are given.
+    fn options(&self) -> Result<SolveOptions, Failure> {
+        let time_limit = match (self.time_limit, self.iterations) {
+            (Some(t), _) if !(t.is_finite() && t > 0.0) => {
+                return Err(Failure::Input(format!(
+                    "--time-limit {t}: expected a positive number of seconds"
+                )))
+            }
+            (Some(t), _) => Some(Duration::from_secs_f64(t)),
+            (None, Some(_)) => None,
+            (None, None) => Some(Duration::from_secs(10)),
+        };
+        Ok(SolveOptions {
+            seed: self.seed,
+            threads: self.threads.max(1),
+            iterations: self.iterations.unwrap_or(usize::MAX),
+            time_limit,
+            ..SolveOptions::default()
+        })
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -339,32 +359,6 @@ fn load(
     Ok((problem, file, model))
 }
 
-/// Search settings for the benchmark commands: 10 s unless iterations are given.
-fn benchmark_options(
-    time_limit: Option<f64>,
-    iterations: Option<usize>,
-    threads: usize,
-    seed: u64,
-) -> Result<SolveOptions, Failure> {
-    let time_limit = match (time_limit, iterations) {
-        (Some(t), _) if !(t.is_finite() && t > 0.0) => {
-            return Err(Failure::Input(format!(
-                "--time-limit {t}: expected a positive number of seconds"
-            )))
-        }
-        (Some(t), _) => Some(Duration::from_secs_f64(t)),
-        (None, Some(_)) => None,
-        (None, None) => Some(Duration::from_secs(10)),
-    };
-    Ok(SolveOptions {
-        seed,
-        threads: threads.max(1),
-        iterations: iterations.unwrap_or(usize::MAX),
-        time_limit,
-        ..SolveOptions::default()
-    })
-}
-
 /// Solves and runs the project's checker; a plan that fails it is a solver bug, reported
 /// with exit 1 rather than printed.
 fn solve_checked(
@@ -466,10 +460,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Vrptw {
             instance,
             rounding,
-            time_limit,
-            iterations,
-            threads,
-            seed,
+            search,
             format,
         } => {
             let rounding = match rounding {
@@ -478,26 +469,15 @@ fn run(command: Command) -> Result<(), Failure> {
             };
             let inst = housecall_io::read_vrptw(&instance, rounding)?;
             let model = rounding.model();
-            let plan = solve_checked(
-                &inst.problem,
-                &model,
-                benchmark_options(time_limit, iterations, threads, seed)?,
-            )?;
+            let plan = solve_checked(&inst.problem, &model, search.options()?)?;
             emit(&match format {
                 VrptwFormat::Vrplib => inst.write_vrplib(&plan),
                 VrptwFormat::Json => housecall_io::write_plan_json(&inst.problem, &plan),
             })
         }
-        Command::Tsptw {
-            instance,
-            time_limit,
-            iterations,
-            threads,
-            seed,
-        } => {
+        Command::Tsptw { instance, search } => {
             let inst = housecall_io::read_tsptw(&instance)?;
-            let opts = benchmark_options(time_limit, iterations, threads, seed)?;
-            let plan = solve_checked(&inst.problem, inst.model.as_model(), opts)?;
+            let plan = solve_checked(&inst.problem, inst.model.as_model(), search.options()?)?;
             match inst.write_tour(&plan) {
                 Some(text) => emit(&text),
                 None => Err(Failure::Invalid(format!(

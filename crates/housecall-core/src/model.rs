@@ -165,6 +165,32 @@ pub struct Therapist {
 }
 
 impl Therapist {
+    /// A benchmark vehicle: from and back to `depot` within `shift`, with no lunch, set-up or
+    /// limits other than `capacity`.
+    pub fn vehicle(
+        id: String,
+        depot: Location,
+        shift: TimeWindow,
+        capacity: Option<i64>,
+    ) -> Therapist {
+        Therapist {
+            name: id.clone(),
+            id,
+            start: depot,
+            end: depot,
+            shift,
+            lunch: None,
+            setup: Seconds(0),
+            packup: Seconds(0),
+            max_visits: None,
+            max_hands_on: None,
+            skills: vec![],
+            days: vec![],
+            areas: None,
+            capacity,
+        }
+    }
+
     /// Whether the therapist works on `date` (an undated plan is worked by everyone).
     pub fn works_on(&self, date: Option<NaiveDate>) -> bool {
         date.is_none_or(|d| self.days.contains(&d.weekday()))
@@ -272,6 +298,33 @@ impl Problem {
 }
 
 impl Booking {
+    /// A required stop of a benchmark instance: `service` long, starting within `window`,
+    /// taking `demand` of the vehicle's capacity.
+    pub fn stop(
+        id: String,
+        location: Location,
+        service: Seconds,
+        window: TimeWindow,
+        demand: i64,
+    ) -> Booking {
+        Booking {
+            id,
+            client: String::new(),
+            location,
+            precision: Precision::Coordinates,
+            area: None,
+            treatment: None,
+            session: service,
+            setup: None,
+            windows: vec![window],
+            date: None,
+            priority: Priority::Required,
+            skills: vec![],
+            therapist: None,
+            demand,
+        }
+    }
+
     /// The set-up time at the door for this booking when served by `t`.
     pub fn setup_for(&self, t: &Therapist) -> Seconds {
         self.setup.unwrap_or(t.setup)

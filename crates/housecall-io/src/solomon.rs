@@ -5,8 +5,7 @@
 
 use crate::error::{utf8, InputError};
 use housecall_core::{
-    Booking, Location, Plan, PlanarEuclid, Precision, Priority, Problem, Seconds, Therapist,
-    TimeWindow,
+    Booking, Location, Plan, PlanarEuclid, Problem, Seconds, Therapist, TimeWindow,
 };
 
 /// How arcs are measured.
@@ -111,40 +110,11 @@ pub fn parse_vrptw(
     for (line, v) in rows.iter().skip(1).map(|r| (r.0, &r.1)) {
         let window = TimeWindow::new(units(v[4]), units(v[5]))
             .ok_or_else(|| InputError::at(name, line, "due date before ready time"))?;
-        bookings.push(Booking {
-            id: format!("{}", v[0] as i64),
-            client: String::new(),
-            location: at(v),
-            precision: Precision::Coordinates,
-            area: None,
-            treatment: None,
-            session: units(v[6]),
-            setup: None,
-            windows: vec![window],
-            date: None,
-            priority: Priority::Required,
-            skills: vec![],
-            therapist: None,
-            demand: v[3] as i64,
-        });
+        let id = format!("{}", v[0] as i64);
+        bookings.push(Booking::stop(id, at(v), units(v[6]), window, v[3] as i64));
     }
     let therapists = (1..=vehicles)
-        .map(|k| Therapist {
-            id: format!("v{k}"),
-            name: format!("vehicle {k}"),
-            start: at(depot),
-            end: at(depot),
-            shift,
-            lunch: None,
-            setup: Seconds(0),
-            packup: Seconds(0),
-            max_visits: None,
-            max_hands_on: None,
-            skills: vec![],
-            days: vec![],
-            areas: None,
-            capacity: Some(capacity),
-        })
+        .map(|k| Therapist::vehicle(format!("v{k}"), at(depot), shift, Some(capacity)))
         .collect();
     let coords = rows.iter().map(|r| (r.1[1], r.1[2])).collect();
     Ok(VrptwInstance {

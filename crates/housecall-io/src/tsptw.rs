@@ -7,8 +7,8 @@
 
 use crate::error::{utf8, InputError};
 use housecall_core::{
-    Booking, IndexedMatrix, Location, Plan, PlanarEuclid, Precision, Priority, Problem, Seconds,
-    Therapist, TimeWindow, TravelModel,
+    Booking, IndexedMatrix, Location, Plan, PlanarEuclid, Problem, Seconds, Therapist, TimeWindow,
+    TravelModel,
 };
 
 /// Units per instance time unit in the solver: López-Ibáñez matrices are integers (or have
@@ -148,39 +148,17 @@ pub fn parse_tsptw(name: &str, bytes: Vec<u8>) -> Result<TsptwInstance, InputErr
     };
     let locations: Vec<Location> = locations;
     let bookings = (1..n)
-        .map(|i| Booking {
-            id: i.to_string(),
-            client: String::new(),
-            location: locations[i],
-            precision: Precision::Coordinates,
-            area: None,
-            treatment: None,
-            session: Seconds(units(service[i])),
-            setup: None,
-            windows: vec![windows[i]],
-            date: None,
-            priority: Priority::Required,
-            skills: vec![],
-            therapist: None,
-            demand: 0,
+        .map(|i| {
+            Booking::stop(
+                i.to_string(),
+                locations[i],
+                Seconds(units(service[i])),
+                windows[i],
+                0,
+            )
         })
         .collect();
-    let vehicle = Therapist {
-        id: "tour".into(),
-        name: "tour".into(),
-        start: locations[0],
-        end: locations[0],
-        shift: windows[0],
-        lunch: None,
-        setup: Seconds(0),
-        packup: Seconds(0),
-        max_visits: None,
-        max_hands_on: None,
-        skills: vec![],
-        days: vec![],
-        areas: None,
-        capacity: None,
-    };
+    let vehicle = Therapist::vehicle("tour".into(), locations[0], windows[0], None);
     Ok(TsptwInstance {
         name: name.to_string(),
         problem: Problem::new(bookings, vec![vehicle], None),
