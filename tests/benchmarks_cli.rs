@@ -64,23 +64,10 @@ fn tiny_instance_respects_capacity_and_prints_vrplib() {
 
 #[test]
 fn solomon_c101_reaches_the_best_known_distance() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/benchmarks/solomon/C101.txt");
-    if !path.exists() {
-        eprintln!(
-            "skipping: {} not found (../shared is not beside the checkout)",
-            path.display()
-        );
+    let Some(path) = shared("benchmarks/solomon/C101.txt") else {
         return;
-    }
-    let r = housecall(&[
-        "vrptw",
-        &path.to_string_lossy(),
-        "--iterations",
-        "30",
-        "--threads",
-        "1",
-    ]);
+    };
+    let r = housecall(&["vrptw", &path, "--iterations", "30", "--threads", "1"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(routes(&r.stdout).iter().map(Vec::len).sum::<usize>(), 100);
     assert_eq!(
@@ -128,23 +115,10 @@ fn tsptw_tour_in_both_formats() {
 
 #[test]
 fn dumas_n20_reaches_the_best_known_tour() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/benchmarks/tsptw/Dumas/n20w20.001.txt");
-    if !path.exists() {
-        eprintln!(
-            "skipping: {} not found (../shared is not beside the checkout)",
-            path.display()
-        );
+    let Some(path) = shared("benchmarks/tsptw/Dumas/n20w20.001.txt") else {
         return;
-    }
-    let r = housecall(&[
-        "tsptw",
-        &path.to_string_lossy(),
-        "--iterations",
-        "50",
-        "--threads",
-        "1",
-    ]);
+    };
+    let r = housecall(&["tsptw", &path, "--iterations", "50", "--threads", "1"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.lines().last().unwrap(), "Cost 378");
 }

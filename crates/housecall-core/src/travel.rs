@@ -102,6 +102,20 @@ pub fn great_circle_m(a: Location, b: Location) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
+impl Default for StraightLine {
+    /// Suburban-to-regional driving: roads 1.3 times the great-circle distance, the first
+    /// 5 km at 40 km/h, the rest at 80 km/h, 2 minutes to park (the western-GTA calibration).
+    fn default() -> Self {
+        StraightLine {
+            circuity: 1.3,
+            local_kmh: 40.0,
+            local_m: 5_000.0,
+            through_kmh: 80.0,
+            overhead: Seconds(120),
+        }
+    }
+}
+
 impl TravelModel for StraightLine {
     fn drive(&self, from: Location, to: Location, _depart: Seconds) -> Drive {
         if from == to {
@@ -339,13 +353,7 @@ mod tests {
     use super::*;
 
     fn model() -> StraightLine {
-        StraightLine {
-            circuity: 1.3,
-            local_kmh: 40.0,
-            local_m: 5000.0,
-            through_kmh: 80.0,
-            overhead: Seconds(120),
-        }
+        StraightLine::default()
     }
 
     #[test]

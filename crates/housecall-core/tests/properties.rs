@@ -6,13 +6,7 @@ use housecall_core::*;
 use proptest::prelude::*;
 
 fn model() -> StraightLine {
-    StraightLine {
-        circuity: 1.3,
-        local_kmh: 40.0,
-        local_m: 5000.0,
-        through_kmh: 80.0,
-        overhead: Seconds(120),
-    }
+    StraightLine::default()
 }
 
 fn tw(a: i64, b: i64) -> TimeWindow {

@@ -23,7 +23,7 @@ pub use profiles::SpeedProfiles;
 pub use road_model::{zone_of, Access, RoadModel};
 pub use roads::{RoadEdge, RoadGraph, RoadNode};
 
-use housecall_core::{Location, Seconds, StraightLine};
+use housecall_core::{Location, StraightLine};
 use std::fmt;
 use std::path::Path;
 
@@ -185,13 +185,7 @@ impl Region {
 /// assert!((45..=70).contains(&d.time.round_minutes()));
 /// ```
 pub fn straight_line() -> StraightLine {
-    StraightLine {
-        circuity: 1.3,
-        local_kmh: 40.0,
-        local_m: 5_000.0,
-        through_kmh: 80.0,
-        overhead: Seconds(120),
-    }
+    StraightLine::default()
 }
 
 /// The rough bounding box of the region served (south-west and north-east corners). Used to

@@ -103,8 +103,7 @@ impl Score {
 ///     date: None, priority: Priority::Required, skills: vec![], therapist: None, demand: 0,
 /// };
 /// let problem = Problem::new(vec![booking], vec![therapist], None);
-/// let model = StraightLine { circuity: 1.3, local_kmh: 40.0, local_m: 5000.0,
-///                            through_kmh: 80.0, overhead: Seconds(120) };
+/// let model = StraightLine::default();
 /// let plan = solve(&problem, &model, &SolveOptions::default());
 /// assert_eq!(plan.served(), 1);
 /// assert!(plan.proven_optimal);

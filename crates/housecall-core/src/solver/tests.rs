@@ -10,13 +10,7 @@ use crate::time::{Seconds, TimeWindow};
 use crate::travel::StraightLine;
 
 pub(crate) fn model() -> StraightLine {
-    StraightLine {
-        circuity: 1.3,
-        local_kmh: 40.0,
-        local_m: 5000.0,
-        through_kmh: 80.0,
-        overhead: Seconds(120),
-    }
+    StraightLine::default()
 }
 
 fn window(a: (i64, i64), b: (i64, i64)) -> TimeWindow {
