@@ -6,6 +6,7 @@ mod exact;
 mod instance;
 mod route;
 mod search;
+mod segment;
 
 use crate::model::{Priority, Problem};
 use crate::plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};

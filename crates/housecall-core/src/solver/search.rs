@@ -2,11 +2,16 @@
 //! and insertion moves, and ruin-and-recreate (remove a cluster of nearby visits, reinsert
 //! greedily in a random order) to escape local optima, with a record-to-record acceptance.
 //!
-//! Moves are screened with the free-flow drive of the changed route (a sum over its arcs)
-//! and only promising ones are scheduled in full, which checks every time constraint.
+//! Moves describe the routes they would make as [`Piece`]s of the current ones. Where the
+//! instance allows it ([`Segments`]), a move is evaluated in O(1) by concatenating cached
+//! prefix, suffix and stop segments, and middle stretches grown one stop at a time as the
+//! move loops advance; otherwise the changed routes are screened with their free-flow drive
+//! and promising ones scheduled in full, which checks every time constraint (lunch,
+//! time-dependent drives, several windows).
 
 use super::instance::Instance;
 use super::route::{RouteCost, Scheduler};
+use super::segment::{Segment, Segments};
 use super::Score;
 use crate::model::Priority;
 use crate::rng::SplitMix64;
@@ -36,7 +41,41 @@ pub(crate) struct Search<'a, 'p> {
     /// Best insertion of booking `b` into shift `s` (index `b * shifts + s`), valid while the
     /// route still has the stamp it was computed for.
     insertions: Vec<Option<CachedInsertion>>,
+    /// Stop segments, when the instance allows O(1) move evaluation.
+    segments: Option<Segments>,
+    /// Per shift: prefix and suffix segments of the route with the stamp they were built for.
+    route_segments: Vec<RouteSegments>,
+    /// The last middle stretch evaluated, forward and reversed, with its route's stamp: the
+    /// move loops grow it one stop at a time.
+    memo: [Option<(u64, Piece, Segment)>; 2],
+    /// Whether every booking may go on every shift (no eligibility checks needed).
+    everywhere: bool,
 }
+
+/// A stretch of a proposed route: moves describe new routes as pieces of the current ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece {
+    /// `routes[s][from..to]`, in order.
+    Run(usize, usize, usize),
+    /// `routes[s][from..to]`, reversed.
+    Rev(usize, usize, usize),
+    /// One booking.
+    One(usize),
+}
+
+#[derive(Clone, Default)]
+struct RouteSegments {
+    stamp: Option<u64>,
+    /// `pre[k]`: visits `0..=k`; `suf[k]`: visits `k..`.
+    pre: Vec<Segment>,
+    suf: Vec<Segment>,
+    /// Drive from the first visit to visit `k`, forward and against the route.
+    ahead: Vec<i64>,
+    back: Vec<i64>,
+}
+
+/// Middle stretches shorter than this are folded directly rather than memoised.
+const SHORT: usize = 4;
 
 /// Above this many bookings, inter-route moves are granular.
 const GRANULAR_FROM: usize = 60;
@@ -81,6 +120,7 @@ impl<'a, 'p> Search<'a, 'p> {
         } else {
             Vec::new()
         };
+        let ns = inst.shifts.len();
         Search {
             inst,
             shifts_of,
@@ -88,7 +128,184 @@ impl<'a, 'p> Search<'a, 'p> {
             stamp: 0,
             neighbours,
             insertions: vec![None; cells],
+            segments: Segments::new(inst),
+            route_segments: vec![RouteSegments::default(); ns],
+            memo: [None, None],
+            everywhere: shifts_of.iter().all(|s| s.len() == ns),
         }
+    }
+
+    /// Whether booking `b` may go on shift `s`.
+    fn fits(&self, b: usize, s: usize) -> bool {
+        self.everywhere || self.shifts_of[b].contains(&s)
+    }
+
+    /// Whether every booking of `seq` may go on shift `s`.
+    fn all_fit(&self, seq: &[usize], s: usize) -> bool {
+        self.everywhere || seq.iter().all(|&b| self.shifts_of[b].contains(&s))
+    }
+
+    /// The visits the pieces make, in order.
+    fn build(st: &State, pieces: &[Piece]) -> Vec<usize> {
+        let mut seq = Vec::new();
+        for p in pieces {
+            match *p {
+                Piece::Run(s, a, z) => seq.extend_from_slice(&st.routes[s][a..z]),
+                Piece::Rev(s, a, z) => seq.extend(st.routes[s][a..z].iter().rev()),
+                Piece::One(b) => seq.push(b),
+            }
+        }
+        seq
+    }
+
+    /// Prefix and suffix segments of route `s`, rebuilt when the route has changed.
+    fn route_segments(&mut self, st: &State, s: usize) -> &RouteSegments {
+        let stamp = Some(st.stamps[s]);
+        if self.route_segments[s].stamp != stamp {
+            let segs = self.segments.as_ref().expect("segments in use");
+            let m = &self.inst.matrix;
+            let r = &st.routes[s];
+            let mut pre: Vec<Segment> = Vec::with_capacity(r.len());
+            for &b in r {
+                let n = &segs.nodes[b];
+                pre.push(pre.last().map_or(*n, |p| p.then(n, m)));
+            }
+            let mut suf: Vec<Segment> = Vec::with_capacity(r.len());
+            for &b in r.iter().rev() {
+                let n = &segs.nodes[b];
+                suf.push(suf.last().map_or(*n, |p| n.then(p, m)));
+            }
+            suf.reverse();
+            let loc = |k: usize| self.inst.bookings[r[k]].loc;
+            let (mut ahead, mut back) = (vec![0; r.len()], vec![0; r.len()]);
+            for k in 1..r.len() {
+                ahead[k] = ahead[k - 1] + m.secs(loc(k - 1), loc(k), 0);
+                back[k] = back[k - 1] + m.secs(loc(k), loc(k - 1), 0);
+            }
+            self.route_segments[s] = RouteSegments {
+                stamp,
+                pre,
+                suf,
+                ahead,
+                back,
+            };
+        }
+        &self.route_segments[s]
+    }
+
+    /// The segment of one piece (none when empty): prefixes and suffixes from the route's
+    /// cache, middle stretches grown from the last one by a stop when they can be.
+    fn piece_segment(&mut self, st: &State, p: Piece) -> Option<Segment> {
+        let (s, a, z, rev) = match p {
+            Piece::One(b) => return self.segments.as_ref().map(|g| g.nodes[b]),
+            Piece::Run(s, a, z) => (s, a, z, false),
+            Piece::Rev(s, a, z) => (s, a, z, true),
+        };
+        if a >= z {
+            return None;
+        }
+        let n = st.routes[s].len();
+        if !rev && (a == 0 || z == n) {
+            let rs = self.route_segments(st, s);
+            return Some(if a == 0 { rs.pre[z - 1] } else { rs.suf[a] });
+        }
+        let segs = self.segments.as_ref()?;
+        let m = &self.inst.matrix;
+        let r = &st.routes[s];
+        let node = |i: usize| &segs.nodes[r[i]];
+        if z - a <= SHORT {
+            return if rev {
+                segs.fold(m, r[a..z].iter().rev().copied())
+            } else {
+                segs.fold(m, r[a..z].iter().copied())
+            };
+        }
+        let slot = rev as usize;
+        let grown = match self.memo[slot] {
+            Some((stamp, Piece::Run(ms, ma, mz) | Piece::Rev(ms, ma, mz), seg))
+                if stamp == st.stamps[s] && ms == s =>
+            {
+                match (ma == a, mz == z, rev) {
+                    (true, true, _) => Some(seg),
+                    (true, false, false) if mz + 1 == z => Some(seg.then(node(mz), m)),
+                    (true, false, true) if mz + 1 == z => Some(node(mz).then(&seg, m)),
+                    (false, true, false) if ma == a + 1 => Some(node(a).then(&seg, m)),
+                    (false, true, true) if ma == a + 1 => Some(seg.then(node(a), m)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let seg = match grown {
+            Some(g) => g,
+            None if rev => segs.fold(m, r[a..z].iter().rev().copied())?,
+            None => segs.fold(m, r[a..z].iter().copied())?,
+        };
+        self.memo[slot] = Some((st.stamps[s], p, seg));
+        Some(seg)
+    }
+
+    /// First and last location and inner drive of one piece (none when empty), in O(1).
+    fn piece_drive(&mut self, st: &State, p: Piece) -> Option<(usize, usize, i64)> {
+        let (s, a, z, rev) = match p {
+            Piece::One(b) => {
+                let l = self.inst.bookings[b].loc;
+                return Some((l, l, 0));
+            }
+            Piece::Run(s, a, z) => (s, a, z, false),
+            Piece::Rev(s, a, z) => (s, a, z, true),
+        };
+        if a >= z {
+            return None;
+        }
+        let inst = self.inst;
+        let rs = self.route_segments(st, s);
+        let (la, lz) = (
+            inst.bookings[st.routes[s][a]].loc,
+            inst.bookings[st.routes[s][z - 1]].loc,
+        );
+        Some(if rev {
+            (lz, la, rs.back[z - 1] - rs.back[a])
+        } else {
+            (la, lz, rs.ahead[z - 1] - rs.ahead[a])
+        })
+    }
+
+    /// Drive of the route the pieces make on shift `s`, in O(pieces); with [`Segments`] only
+    /// (drives do not depend on the time of day).
+    fn drive_of(&mut self, st: &State, s: usize, pieces: &[Piece]) -> i64 {
+        let m = &self.inst.matrix;
+        let sh = &self.inst.shifts[s];
+        let (mut at, mut total) = (sh.start_loc, 0);
+        let mut any = false;
+        for &p in pieces {
+            if let Some((first, last, d)) = self.piece_drive(st, p) {
+                total += m.secs(at, first, 0) + d;
+                at = last;
+                any = true;
+            }
+        }
+        if any {
+            total + m.secs(at, sh.end_loc, 0)
+        } else {
+            0
+        }
+    }
+
+    /// Cost of the route the pieces make on shift `s`, or `None` when infeasible.
+    fn evaluate(&mut self, st: &State, s: usize, pieces: &[Piece]) -> Option<RouteCost> {
+        if self.segments.is_none() {
+            return self.cost(s, &Self::build(st, pieces));
+        }
+        let mut acc: Option<Segment> = None;
+        for &p in pieces {
+            if let Some(seg) = self.piece_segment(st, p) {
+                acc = Some(acc.map_or(seg, |a| a.then(&seg, &self.inst.matrix)));
+            }
+        }
+        self.segments
+            .as_ref()?
+            .route_cost(self.inst, s, acc.as_ref())
     }
 
     /// Where each booking is: `(route, position)`, `usize::MAX` when unassigned.
@@ -106,6 +323,7 @@ impl<'a, 'p> Search<'a, 'p> {
     /// another route, relocate `b` before or after `v`, swap the two, or join `b` to `v` by
     /// exchanging the routes' tails (2-opt*).
     fn granular_inter(&mut self, st: &mut State) -> bool {
+        use Piece::{One, Run};
         let at = self.positions(st);
         for b in 0..self.inst.n() {
             let (s1, i) = at[b];
@@ -118,32 +336,30 @@ impl<'a, 'p> Search<'a, 'p> {
                 if s2 == usize::MAX || s2 == s1 {
                     continue;
                 }
-                let fits = |x: usize, s: usize| self.shifts_of[x].contains(&s);
-                if fits(b, s2) {
-                    let mut from = st.routes[s1].clone();
-                    from.remove(i);
+                let (n1, n2) = (st.routes[s1].len(), st.routes[s2].len());
+                let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
+                if self.fits(b, s2) {
                     for p in [j, j + 1] {
-                        let mut to = st.routes[s2].clone();
-                        to.insert(p, b);
-                        if self.try_routes(st, &[(s1, from.clone()), (s2, to)]) {
+                        let to = [Run(s2, 0, p), One(b), Run(s2, p, n2)];
+                        if self.try_routes(st, &[(s1, &from), (s2, &to)]) {
                             return true;
                         }
                     }
-                    if fits(v, s1) {
-                        let (mut r1, mut r2) = (st.routes[s1].clone(), st.routes[s2].clone());
-                        r1[i] = v;
-                        r2[j] = b;
-                        if self.try_routes(st, &[(s1, r1), (s2, r2)]) {
+                    if self.fits(v, s1) {
+                        let r1 = [Run(s1, 0, i), One(v), Run(s1, i + 1, n1)];
+                        let r2 = [Run(s2, 0, j), One(b), Run(s2, j + 1, n2)];
+                        if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
                             return true;
                         }
                     }
                 }
                 // 2-opt*: s1 keeps up to b, then v's tail; s2 keeps up to before v, then b's tail.
-                let (a, c) = (&st.routes[s1], &st.routes[s2]);
-                if c[j..].iter().all(|&x| fits(x, s1)) && a[i + 1..].iter().all(|&x| fits(x, s2)) {
-                    let r1: Vec<usize> = a[..=i].iter().chain(&c[j..]).copied().collect();
-                    let r2: Vec<usize> = c[..j].iter().chain(&a[i + 1..]).copied().collect();
-                    if self.try_routes(st, &[(s1, r1), (s2, r2)]) {
+                if self.all_fit(&st.routes[s2][j..], s1)
+                    && self.all_fit(&st.routes[s1][i + 1..], s2)
+                {
+                    let r1 = [Run(s1, 0, i + 1), Run(s2, j, n2)];
+                    let r2 = [Run(s2, 0, j), Run(s1, i + 1, n1)];
+                    if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
                         return true;
                     }
                 }
@@ -266,22 +482,36 @@ impl<'a, 'p> Search<'a, 'p> {
         found
     }
 
-    /// Positions are tried in order of free-flow detour, and the first feasible one wins.
-    fn find_insertion(&self, st: &State, b: usize, s: usize) -> Option<(usize, RouteCost)> {
+    /// With segments, the cheapest feasible position; otherwise positions are tried in order
+    /// of free-flow detour, and the first feasible one wins.
+    fn find_insertion(&mut self, st: &State, b: usize, s: usize) -> Option<(usize, RouteCost)> {
+        let n = st.routes[s].len();
+        if self.segments.is_some() {
+            let mut best: Option<(usize, RouteCost)> = None;
+            for p in 0..=n {
+                let pieces = [Piece::Run(s, 0, p), Piece::One(b), Piece::Run(s, p, n)];
+                if let Some(c) = self.evaluate(st, s, &pieces) {
+                    if best.is_none_or(|(_, x)| c.drive < x.drive) {
+                        best = Some((p, c));
+                    }
+                }
+            }
+            return best;
+        }
         let route = &st.routes[s];
         let sh = &self.inst.shifts[s];
         let m = &self.inst.matrix;
         let loc = |i: usize| self.inst.bookings[route[i]].loc;
         let bl = self.inst.bookings[b].loc;
-        let mut cands: Vec<(i64, usize)> = (0..=route.len())
+        let mut cands: Vec<(i64, usize)> = (0..=n)
             .map(|p| {
                 let a = if p == 0 { sh.start_loc } else { loc(p - 1) };
-                let z = if p == route.len() { sh.end_loc } else { loc(p) };
+                let z = if p == n { sh.end_loc } else { loc(p) };
                 (m.secs(a, bl, 0) + m.secs(bl, z, 0) - m.secs(a, z, 0), p)
             })
             .collect();
         cands.sort_unstable();
-        let mut seq = Vec::with_capacity(route.len() + 1);
+        let mut seq = Vec::with_capacity(n + 1);
         for (_, p) in cands {
             seq.clear();
             seq.extend_from_slice(&route[..p]);
@@ -294,29 +524,59 @@ impl<'a, 'p> Search<'a, 'p> {
         None
     }
 
-    /// Replaces routes when the change lowers total drive; returns whether it did.
-    fn try_routes(&mut self, st: &mut State, changes: &[(usize, Vec<usize>)]) -> bool {
+    /// Replaces routes when the change lowers total drive; returns whether it did. Without
+    /// segments, the changed routes are first screened by their free-flow drive.
+    fn try_routes(&mut self, st: &mut State, changes: &[(usize, &[Piece])]) -> bool {
         let old: i64 = changes.iter().map(|(s, _)| st.costs[*s].drive).sum();
-        let screen: i64 = changes.iter().map(|(s, r)| self.free_flow(*s, r)).sum();
-        let old_screen: i64 = changes
-            .iter()
-            .map(|(s, _)| self.free_flow(*s, &st.routes[*s]))
-            .sum();
-        if screen >= old_screen && self.inst.matrix.bins().len() == 1 {
-            return false;
-        }
-        let mut new = Vec::with_capacity(changes.len());
-        for (s, r) in changes {
-            match self.cost(*s, r) {
-                Some(c) => new.push(c),
-                None => return false,
+        let mut new = Vec::new();
+        let mut routes = Vec::new();
+        if self.segments.is_some() {
+            // Screened by drive, then evaluated, without allocating: most moves stop here.
+            let screen: i64 = changes.iter().map(|(s, p)| self.drive_of(st, *s, p)).sum();
+            if screen >= old {
+                return false;
+            }
+            let mut drive = 0;
+            for (s, pieces) in changes {
+                match self.evaluate(st, *s, pieces) {
+                    Some(c) => drive += c.drive,
+                    None => return false,
+                }
+                if drive >= old {
+                    return false;
+                }
+            }
+            for (s, pieces) in changes {
+                new.push(self.evaluate(st, *s, pieces).expect("evaluated above"));
+                routes.push(Self::build(st, pieces));
+            }
+        } else {
+            routes.extend(changes.iter().map(|(_, p)| Self::build(st, p)));
+            let screen: i64 = changes
+                .iter()
+                .zip(&routes)
+                .map(|((s, _), r)| self.free_flow(*s, r))
+                .sum();
+            let old_screen: i64 = changes
+                .iter()
+                .map(|(s, _)| self.free_flow(*s, &st.routes[*s]))
+                .sum();
+            if screen >= old_screen && self.inst.matrix.bins().len() == 1 {
+                return false;
+            }
+            for ((s, _), r) in changes.iter().zip(&routes) {
+                match self.cost(*s, r) {
+                    Some(c) => new.push(c),
+                    None => return false,
+                }
+            }
+            if new.iter().map(|c| c.drive).sum::<i64>() >= old {
+                return false;
             }
         }
-        if new.iter().map(|c| c.drive).sum::<i64>() >= old {
-            return false;
-        }
-        for ((s, r), c) in changes.iter().zip(new) {
-            self.set_route(st, *s, r.clone(), c);
+        for (((s, _), r), c) in changes.iter().zip(routes).zip(new) {
+            debug_assert_eq!(self.cost(*s, &r), Some(c), "segment evaluation of {r:?}");
+            self.set_route(st, *s, r, c);
         }
         true
     }
@@ -366,15 +626,17 @@ impl<'a, 'p> Search<'a, 'p> {
                 return true;
             }
             // Swap out a served booking of lower priority.
-            for &s in &self.shifts_of[b] {
-                for i in 0..st.routes[s].len() {
+            for k in 0..self.shifts_of[b].len() {
+                let s = self.shifts_of[b][k];
+                let n = st.routes[s].len();
+                for i in 0..n {
                     let v = st.routes[s][i];
                     if self.inst.bookings[v].priority >= pb {
                         continue;
                     }
-                    let mut r = st.routes[s].clone();
-                    r[i] = b;
-                    if let Some(c) = self.cost(s, &r) {
+                    let pieces = [Piece::Run(s, 0, i), Piece::One(b), Piece::Run(s, i + 1, n)];
+                    if let Some(c) = self.evaluate(st, s, &pieces) {
+                        let r = Self::build(st, &pieces);
                         self.set_route(st, s, r, c);
                         st.unassigned.retain(|&u| u != b);
                         st.unassigned.push(v);
@@ -386,54 +648,72 @@ impl<'a, 'p> Search<'a, 'p> {
         false
     }
 
-    /// Relocate, swap and 2-opt (segment reversal) within each route.
+    /// Within each route: relocate, or-opt (runs of two or three moved, also reversed, when
+    /// moves are evaluated in O(1)), swap and 2-opt (segment reversal). A pass goes on after
+    /// an improvement (the route keeps its length), and says whether it made any.
     fn intra_moves(&mut self, st: &mut State) -> bool {
+        use Piece::{One, Rev, Run};
+        let longest = if self.segments.is_some() { 3 } else { 1 };
+        let mut improved = false;
         for s in 0..st.routes.len() {
             let n = st.routes[s].len();
             for i in 0..n {
-                for j in 0..n {
-                    if i == j {
-                        continue;
-                    }
-                    let mut r = st.routes[s].clone();
-                    let b = r.remove(i);
-                    r.insert(j, b);
-                    if self.try_routes(st, &[(s, r)]) {
-                        return true;
-                    }
-                    if i < j {
-                        let mut r = st.routes[s].clone();
-                        r.swap(i, j);
-                        if self.try_routes(st, &[(s, r)]) {
-                            return true;
+                for len in 1..=longest.min(n - i) {
+                    let e = i + len;
+                    for rev in [false, true] {
+                        if rev && len == 1 {
+                            continue;
                         }
-                        let mut r = st.routes[s].clone();
-                        r[i..=j].reverse();
-                        if j > i + 1 && self.try_routes(st, &[(s, r)]) {
-                            return true;
+                        let run = if rev { Rev(s, i, e) } else { Run(s, i, e) };
+                        // Later in the route: after visit j.
+                        for j in e..n {
+                            let r = [Run(s, 0, i), Run(s, e, j + 1), run, Run(s, j + 1, n)];
+                            improved |= self.try_routes(st, &[(s, &r)]);
+                        }
+                        // Earlier: before visit j.
+                        for j in (0..i).rev() {
+                            let r = [Run(s, 0, j), run, Run(s, j, i), Run(s, e, n)];
+                            improved |= self.try_routes(st, &[(s, &r)]);
                         }
                     }
                 }
+                for j in i + 1..n {
+                    let (a, b) = (st.routes[s][i], st.routes[s][j]);
+                    let r = [
+                        Run(s, 0, i),
+                        One(b),
+                        Run(s, i + 1, j),
+                        One(a),
+                        Run(s, j + 1, n),
+                    ];
+                    improved |= self.try_routes(st, &[(s, &r)]);
+                }
+                for j in i + 2..n {
+                    let r = [Run(s, 0, i), Rev(s, i, j + 1), Run(s, j + 1, n)];
+                    improved |= self.try_routes(st, &[(s, &r)]);
+                }
             }
         }
-        false
+        improved
     }
 
     fn relocate_inter(&mut self, st: &mut State) -> bool {
+        use Piece::{One, Run};
         let ns = st.routes.len();
         for s1 in 0..ns {
-            for i in 0..st.routes[s1].len() {
+            let n1 = st.routes[s1].len();
+            for i in 0..n1 {
                 let b = st.routes[s1][i];
-                for &s2 in &self.shifts_of[b] {
+                let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
+                for k in 0..self.shifts_of[b].len() {
+                    let s2 = self.shifts_of[b][k];
                     if s2 == s1 {
                         continue;
                     }
-                    let mut from = st.routes[s1].clone();
-                    from.remove(i);
-                    for p in 0..=st.routes[s2].len() {
-                        let mut to = st.routes[s2].clone();
-                        to.insert(p, b);
-                        if self.try_routes(st, &[(s1, from.clone()), (s2, to)]) {
+                    let n2 = st.routes[s2].len();
+                    for p in 0..=n2 {
+                        let to = [Run(s2, 0, p), One(b), Run(s2, p, n2)];
+                        if self.try_routes(st, &[(s1, &from), (s2, &to)]) {
                             return true;
                         }
                     }
@@ -444,19 +724,20 @@ impl<'a, 'p> Search<'a, 'p> {
     }
 
     fn swap_inter(&mut self, st: &mut State) -> bool {
+        use Piece::{One, Run};
         let ns = st.routes.len();
         for s1 in 0..ns {
             for s2 in s1 + 1..ns {
-                for i in 0..st.routes[s1].len() {
-                    for j in 0..st.routes[s2].len() {
+                let (n1, n2) = (st.routes[s1].len(), st.routes[s2].len());
+                for i in 0..n1 {
+                    for j in 0..n2 {
                         let (a, b) = (st.routes[s1][i], st.routes[s2][j]);
-                        if !self.shifts_of[a].contains(&s2) || !self.shifts_of[b].contains(&s1) {
+                        if !self.fits(a, s2) || !self.fits(b, s1) {
                             continue;
                         }
-                        let (mut r1, mut r2) = (st.routes[s1].clone(), st.routes[s2].clone());
-                        r1[i] = b;
-                        r2[j] = a;
-                        if self.try_routes(st, &[(s1, r1), (s2, r2)]) {
+                        let r1 = [Run(s1, 0, i), One(b), Run(s1, i + 1, n1)];
+                        let r2 = [Run(s2, 0, j), One(a), Run(s2, j + 1, n2)];
+                        if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
                             return true;
                         }
                     }
@@ -468,6 +749,7 @@ impl<'a, 'p> Search<'a, 'p> {
 
     /// Exchanges the tails of two routes.
     fn two_opt_star(&mut self, st: &mut State) -> bool {
+        use Piece::Run;
         let ns = st.routes.len();
         for s1 in 0..ns {
             for s2 in s1 + 1..ns {
@@ -477,15 +759,14 @@ impl<'a, 'p> Search<'a, 'p> {
                         if (i == n1 && j == n2) || (i == 0 && j == 0) {
                             continue;
                         }
-                        let (a, b) = (&st.routes[s1], &st.routes[s2]);
-                        if !b[j..].iter().all(|x| self.shifts_of[*x].contains(&s1))
-                            || !a[i..].iter().all(|x| self.shifts_of[*x].contains(&s2))
+                        if !self.all_fit(&st.routes[s2][j..], s1)
+                            || !self.all_fit(&st.routes[s1][i..], s2)
                         {
                             continue;
                         }
-                        let r1: Vec<usize> = a[..i].iter().chain(&b[j..]).copied().collect();
-                        let r2: Vec<usize> = b[..j].iter().chain(&a[i..]).copied().collect();
-                        if self.try_routes(st, &[(s1, r1), (s2, r2)]) {
+                        let r1 = [Run(s1, 0, i), Run(s2, j, n2)];
+                        let r2 = [Run(s2, 0, j), Run(s1, i, n1)];
+                        if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
                             return true;
                         }
                     }

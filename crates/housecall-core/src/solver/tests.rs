@@ -229,3 +229,86 @@ fn capacity_bounds_the_load_of_a_route() {
     assert!(sched.cost(&[0, 1]).is_none(), "6 + 6 > 10");
     assert_eq!(exact::best_route(&inst, 0, &[0, 1]).len(), 1);
 }
+
+#[test]
+fn segment_concatenation_matches_the_scheduler() {
+    use super::segment::Segments;
+    let mut rng = SplitMix64::new(11);
+    let mut feasible = 0;
+    for day in 0..40 {
+        let mut p = random_day(&mut rng, 9);
+        for b in &mut p.bookings {
+            b.windows.truncate(1);
+            b.demand = rng.below(4) as i64;
+        }
+        let t = &mut p.therapists[0];
+        t.lunch = None;
+        t.max_visits = (day % 3 == 0).then_some(6);
+        t.max_hands_on = (day % 4 == 0).then(|| Seconds::from_minutes(300));
+        t.capacity = (day % 5 == 0).then_some(12);
+        let p = Problem::new(p.bookings, p.therapists, None);
+        let m = model();
+        let inst = Instance::new(&p, &m);
+        let segs = Segments::new(&inst).expect("no lunch, one window, no time bins");
+        let sched = Scheduler {
+            inst: &inst,
+            shift: 0,
+        };
+        for _ in 0..200 {
+            let mut seq: Vec<usize> = (0..9).collect();
+            for i in (1..9).rev() {
+                seq.swap(i, rng.below(i + 1));
+            }
+            seq.truncate(rng.below(10));
+            let whole = segs.fold(&inst.matrix, seq.iter().copied());
+            let got = segs.route_cost(&inst, 0, whole.as_ref());
+            // The same stretch built from two halves joined in the middle.
+            let k = rng.below(seq.len() + 1);
+            let joined = match (
+                segs.fold(&inst.matrix, seq[..k].iter().copied()),
+                segs.fold(&inst.matrix, seq[k..].iter().copied()),
+            ) {
+                (Some(a), Some(b)) => Some(a.then(&b, &inst.matrix)),
+                (a, b) => a.or(b),
+            };
+            assert_eq!(joined, whole);
+            let want = if seq.is_empty() {
+                Some(super::route::RouteCost {
+                    drive: 0,
+                    finish: 0,
+                })
+            } else {
+                sched.cost(&seq)
+            };
+            assert_eq!(got, want, "day {day}, {seq:?}");
+            feasible += want.is_some() as usize;
+        }
+    }
+    assert!(
+        feasible > 1000,
+        "too few feasible sequences to compare: {feasible}"
+    );
+}
+
+#[test]
+fn segments_are_refused_where_they_would_not_be_exact() {
+    use super::segment::Segments;
+    let mut rng = SplitMix64::new(5);
+    let mut p = random_day(&mut rng, 6);
+    p.therapists[0].lunch = None;
+    let m = model();
+    let several_windows = p.bookings.iter().any(|b| b.windows.len() > 1);
+    assert_eq!(
+        Segments::new(&Instance::new(&p, &m)).is_none(),
+        several_windows
+    );
+    p.therapists[0] = therapist(true);
+    for b in &mut p.bookings {
+        b.windows.truncate(1);
+    }
+    let p = Problem::new(p.bookings, p.therapists, None);
+    assert!(
+        Segments::new(&Instance::new(&p, &m)).is_none(),
+        "lunch needs the scheduler"
+    );
+}
