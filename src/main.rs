@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use housecall_core::{
-    check, solve, AreaRule, Location, Precision, Problem, Seconds, SolveOptions, Therapist,
-    TravelModel,
+    check, solve, AreaRule, Location, Objective, Precision, Problem, Seconds, SolveOptions,
+    Therapist, TravelModel,
 };
 use housecall_io::{BookingsFile, ExternalMatrix, InputError, Locator};
 use housecall_region::Region;
@@ -126,6 +126,16 @@ struct SearchArgs {
     /// Seed of the search.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Total distance (DIMACS convention: routes free up to the fleet), or the classic
+    /// hierarchical convention: fewest vehicles first, then distance.
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Distance)]
+    objective: ObjectiveArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ObjectiveArg {
+    Distance,
+    VehiclesThenDistance,
 }
 
 impl SearchArgs {
@@ -146,6 +156,10 @@ impl SearchArgs {
             threads: self.threads.max(1),
             iterations: self.iterations.unwrap_or(usize::MAX),
             time_limit,
+            objective: match self.objective {
+                ObjectiveArg::Distance => Objective::Travel,
+                ObjectiveArg::VehiclesThenDistance => Objective::RoutesThenTravel,
+            },
             ..SolveOptions::default()
         })
     }

@@ -28,6 +28,17 @@ pub enum Method {
     Heuristic,
 }
 
+/// What the search minimises once it serves as much as it can.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Objective {
+    /// Total travel: drive seconds for therapists, distance for the benchmarks.
+    #[default]
+    Travel,
+    /// Fewest routes (therapist-days used), then total travel: the classic hierarchical
+    /// convention of the VRPTW literature.
+    RoutesThenTravel,
+}
+
 /// Settings of a solve. Results are deterministic for a given seed, thread count and
 /// iteration count, as long as the time limit is not reached first.
 #[derive(Clone, Debug)]
@@ -42,6 +53,8 @@ pub struct SolveOptions {
     pub time_limit: Option<Duration>,
     /// Exact where possible, or always heuristic.
     pub method: Method,
+    /// What to minimise after serving as much as possible.
+    pub objective: Objective,
 }
 
 impl Default for SolveOptions {
@@ -52,16 +65,19 @@ impl Default for SolveOptions {
             iterations: 300,
             time_limit: None,
             method: Method::Auto,
+            objective: Objective::Travel,
         }
     }
 }
 
 /// The objective, compared lexicographically; smaller is better: most required bookings
-/// served, then most optional priority weight, then least driving.
+/// served, then most optional priority weight, then fewest routes (counted only under
+/// [`Objective::RoutesThenTravel`]), then least driving.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Score {
     required_missed: i64,
     weight_missed: i64,
+    routes: i64,
     drive: i64,
 }
 
@@ -71,6 +87,7 @@ impl Score {
         Score {
             required_missed: -required_served,
             weight_missed: -weight_served,
+            routes: 0,
             drive,
         }
     }
@@ -173,7 +190,7 @@ fn heuristic(
             .seed
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(i as u64);
-        let mut search = Search::new(inst, shifts_of, seed);
+        let mut search = Search::new(inst, shifts_of, seed, opts.objective);
         let st = search.run(cands, opts.iterations, limit);
         let score = search.score(&st);
         let waiting: i64 = st

@@ -12,7 +12,7 @@
 use super::instance::Instance;
 use super::route::{RouteCost, Scheduler};
 use super::segment::{Segment, Segments};
-use super::Score;
+use super::{Objective, Score};
 use crate::model::Priority;
 use crate::rng::SplitMix64;
 use std::time::Instant;
@@ -50,7 +50,13 @@ pub(crate) struct Search<'a, 'p> {
     memo: [Option<(u64, Piece, Segment)>; 2],
     /// Whether every booking may go on every shift (no eligibility checks needed).
     everywhere: bool,
+    /// What a route costs for being used at all, in the moves' comparisons: zero, or more
+    /// than any saving in travel under [`Objective::RoutesThenTravel`].
+    route_fixed: i64,
 }
+
+/// The cost of using a route under [`Objective::RoutesThenTravel`].
+const ROUTE_FIXED: i64 = 1 << 40;
 
 /// A stretch of a proposed route: moves describe new routes as pieces of the current ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,7 +119,12 @@ const EMPTY: RouteCost = RouteCost {
 };
 
 impl<'a, 'p> Search<'a, 'p> {
-    pub fn new(inst: &'a Instance<'p>, shifts_of: &'a [Vec<usize>], seed: u64) -> Self {
+    pub fn new(
+        inst: &'a Instance<'p>,
+        shifts_of: &'a [Vec<usize>],
+        seed: u64,
+        objective: Objective,
+    ) -> Self {
         let cells = inst.n() * inst.shifts.len();
         let neighbours = if inst.n() > GRANULAR_FROM {
             nearest_bookings(inst, shifts_of)
@@ -132,7 +143,22 @@ impl<'a, 'p> Search<'a, 'p> {
             route_segments: vec![RouteSegments::default(); ns],
             memo: [None, None],
             everywhere: shifts_of.iter().all(|s| s.len() == ns),
+            route_fixed: match objective {
+                Objective::Travel => 0,
+                Objective::RoutesThenTravel => ROUTE_FIXED,
+            },
         }
+    }
+
+    /// What the moves compare for a route of `len` visits costing `c`.
+    fn value(&self, len: usize, c: RouteCost) -> i64 {
+        c.drive + if len > 0 { self.route_fixed } else { 0 }
+    }
+
+    /// What inserting into route `s` adds, when it would cost `c` afterwards.
+    fn added(&self, st: &State, s: usize, c: RouteCost) -> i64 {
+        let len = st.routes[s].len();
+        self.value(len + 1, c) - self.value(len, st.costs[s])
     }
 
     /// Whether booking `b` may go on shift `s`.
@@ -420,7 +446,14 @@ impl<'a, 'p> Search<'a, 'p> {
                 w += dw;
             }
         }
-        Score::new(req, w, st.costs.iter().map(|c| c.drive).sum())
+        let routes = match self.route_fixed {
+            0 => 0,
+            _ => st.routes.iter().filter(|r| !r.is_empty()).count() as i64,
+        };
+        Score {
+            routes,
+            ..Score::new(req, w, st.costs.iter().map(|c| c.drive).sum())
+        }
     }
 
     /// Builds a first plan by regret-2 insertion, required bookings first.
@@ -445,7 +478,7 @@ impl<'a, 'p> Search<'a, 'p> {
                     .iter()
                     .filter_map(|&s| {
                         let (pos, c) = self.best_insertion(&st, b, s)?;
-                        Some((c.drive - st.costs[s].drive, s, pos, c))
+                        Some((self.added(&st, s, c), s, pos, c))
                     })
                     .collect();
                 per_route.sort_by_key(|x| x.0);
@@ -527,16 +560,29 @@ impl<'a, 'p> Search<'a, 'p> {
     /// Replaces routes when the change lowers total drive; returns whether it did. Without
     /// segments, the changed routes are first screened by their free-flow drive.
     fn try_routes(&mut self, st: &mut State, changes: &[(usize, &[Piece])]) -> bool {
-        let old: i64 = changes.iter().map(|(s, _)| st.costs[*s].drive).sum();
+        let old: i64 = changes
+            .iter()
+            .map(|(s, _)| self.value(st.routes[*s].len(), st.costs[*s]))
+            .sum();
+        let len = |pieces: &[Piece]| -> usize {
+            pieces
+                .iter()
+                .map(|p| match *p {
+                    Piece::Run(_, a, z) | Piece::Rev(_, a, z) => z.saturating_sub(a),
+                    Piece::One(_) => 1,
+                })
+                .sum()
+        };
+        let fixed: i64 = changes.iter().map(|(_, p)| self.value(len(p), EMPTY)).sum();
         let mut new = Vec::new();
         let mut routes = Vec::new();
         if self.segments.is_some() {
             // Screened by drive, then evaluated, without allocating: most moves stop here.
             let screen: i64 = changes.iter().map(|(s, p)| self.drive_of(st, *s, p)).sum();
-            if screen >= old {
+            if fixed + screen >= old {
                 return false;
             }
-            let mut drive = 0;
+            let mut drive = fixed;
             for (s, pieces) in changes {
                 match self.evaluate(st, *s, pieces) {
                     Some(c) => drive += c.drive,
@@ -561,7 +607,7 @@ impl<'a, 'p> Search<'a, 'p> {
                 .iter()
                 .map(|(s, _)| self.free_flow(*s, &st.routes[*s]))
                 .sum();
-            if screen >= old_screen && self.inst.matrix.bins().len() == 1 {
+            if screen >= old_screen && self.inst.matrix.bins().len() == 1 && self.route_fixed == 0 {
                 return false;
             }
             for ((s, _), r) in changes.iter().zip(&routes) {
@@ -570,7 +616,7 @@ impl<'a, 'p> Search<'a, 'p> {
                     None => return false,
                 }
             }
-            if new.iter().map(|c| c.drive).sum::<i64>() >= old {
+            if fixed + new.iter().map(|c| c.drive).sum::<i64>() >= old {
                 return false;
             }
         }
@@ -605,7 +651,7 @@ impl<'a, 'p> Search<'a, 'p> {
         let mut best: Option<(i64, usize, usize, RouteCost)> = None;
         for &s in &self.shifts_of[b] {
             if let Some((p, c)) = self.best_insertion(st, b, s) {
-                let d = c.drive - st.costs[s].drive;
+                let d = self.added(st, s, c);
                 if best.is_none_or(|x| d < x.0) {
                     best = Some((d, s, p, c));
                 }
@@ -650,7 +696,12 @@ impl<'a, 'p> Search<'a, 'p> {
 
     /// Within each route: relocate, or-opt (runs of two or three moved, also reversed, when
     /// moves are evaluated in O(1)), swap and 2-opt (segment reversal). A pass goes on after
-    /// an improvement (the route keeps its length), and says whether it made any.
+    /// an improvement, and says whether it made any.
+    ///
+    /// With segments, each loop stops as soon as windows alone rule out the rest: service
+    /// begins are nondecreasing along a route, so a visit placed after stops whose windows open
+    /// later than it closes, or before stops that close earlier than it can be done, misses
+    /// a window wherever it goes further on.
     fn intra_moves(&mut self, st: &mut State) -> bool {
         use Piece::{One, Rev, Run};
         let longest = if self.segments.is_some() { 3 } else { 1 };
@@ -665,20 +716,47 @@ impl<'a, 'p> Search<'a, 'p> {
                             continue;
                         }
                         let run = if rev { Rev(s, i, e) } else { Run(s, i, e) };
+                        let (_, closes) = self.bounds(st, run);
                         // Later in the route: after visit j.
+                        let mut opens = i64::MIN;
                         for j in e..n {
+                            opens = opens.max(self.window(st.routes[s][j]).0);
+                            if opens > closes {
+                                break;
+                            }
                             let r = [Run(s, 0, i), Run(s, e, j + 1), run, Run(s, j + 1, n)];
-                            improved |= self.try_routes(st, &[(s, &r)]);
+                            if self.try_routes(st, &[(s, &r)]) {
+                                improved = true;
+                                break;
+                            }
                         }
                         // Earlier: before visit j.
+                        let (done, _) = self.bounds(st, run);
+                        let mut first_close = i64::MAX;
                         for j in (0..i).rev() {
+                            first_close = first_close.min(self.window(st.routes[s][j]).1);
+                            if done > first_close {
+                                break;
+                            }
                             let r = [Run(s, 0, j), run, Run(s, j, i), Run(s, e, n)];
-                            improved |= self.try_routes(st, &[(s, &r)]);
+                            if self.try_routes(st, &[(s, &r)]) {
+                                improved = true;
+                                break;
+                            }
                         }
                     }
                 }
+                // Swap visits i and j: i then comes after the visits in between.
+                let mut opens = i64::MIN;
                 for j in i + 1..n {
-                    let (a, b) = (st.routes[s][i], st.routes[s][j]);
+                    let route = &st.routes[s];
+                    if j > i + 1 {
+                        opens = opens.max(self.window(route[j - 1]).0);
+                    }
+                    if opens > self.window(route[i]).1 {
+                        break;
+                    }
+                    let (a, b) = (route[i], route[j]);
                     let r = [
                         Run(s, 0, i),
                         One(b),
@@ -686,15 +764,50 @@ impl<'a, 'p> Search<'a, 'p> {
                         One(a),
                         Run(s, j + 1, n),
                     ];
-                    improved |= self.try_routes(st, &[(s, &r)]);
+                    if self.try_routes(st, &[(s, &r)]) {
+                        improved = true;
+                        break;
+                    }
                 }
-                for j in i + 2..n {
-                    let r = [Run(s, 0, i), Rev(s, i, j + 1), Run(s, j + 1, n)];
-                    improved |= self.try_routes(st, &[(s, &r)]);
+                // Reverse visits i..=j: i then comes after the rest of them.
+                let mut opens = i64::MIN;
+                for j in i + 1..n {
+                    let route = &st.routes[s];
+                    opens = opens.max(self.window(route[j]).0);
+                    if opens > self.window(route[i]).1 {
+                        break;
+                    }
+                    if j > i + 1 {
+                        let r = [Run(s, 0, i), Rev(s, i, j + 1), Run(s, j + 1, n)];
+                        if self.try_routes(st, &[(s, &r)]) {
+                            improved = true;
+                            break;
+                        }
+                    }
                 }
             }
         }
         improved
+    }
+
+    /// Earliest and latest arrival (before set-up) at booking `b` that can meet its window;
+    /// unbounded without segments.
+    fn window(&self, b: usize) -> (i64, i64) {
+        self.segments.as_ref().map_or((i64::MIN, i64::MAX), |g| {
+            (g.nodes[b].earliest, g.nodes[b].latest)
+        })
+    }
+
+    /// For a run of visits about to be moved: the earliest it can be done, and the latest
+    /// arrival that still meets its windows (a run that misses a window alone fits nowhere).
+    fn bounds(&mut self, st: &State, run: Piece) -> (i64, i64) {
+        if self.segments.is_none() {
+            return (i64::MIN, i64::MAX);
+        }
+        match self.piece_segment(st, run) {
+            Some(g) if g.warp == 0 => (g.earliest + g.duration, g.latest),
+            _ => (i64::MAX, i64::MIN),
+        }
     }
 
     fn relocate_inter(&mut self, st: &mut State) -> bool {
@@ -776,8 +889,9 @@ impl<'a, 'p> Search<'a, 'p> {
         false
     }
 
-    /// Removes a cluster of nearby visits and reinserts them, with everything unassigned,
-    /// greedily in a random order within each priority.
+    /// Removes a cluster of nearby visits (or, when routes count, a whole short route) and
+    /// reinserts them, with everything unassigned, greedily in a random order within each
+    /// priority.
     fn ruin_recreate(&mut self, st: &mut State) {
         let served: Vec<usize> = st.routes.iter().flatten().copied().collect();
         if !served.is_empty() {
@@ -786,7 +900,20 @@ impl<'a, 'p> Search<'a, 'p> {
             let m = &self.inst.matrix;
             let mut near = served.clone();
             near.sort_by_key(|&b| m.secs(centre, self.inst.bookings[b].loc, 0));
-            let removed = if self.rng.below(2) == 0 {
+            let used: Vec<usize> = (0..st.routes.len())
+                .filter(|&s| !st.routes[s].is_empty())
+                .collect();
+            let removed = if self.route_fixed > 0 && used.len() > 1 && self.rng.below(3) == 0 {
+                // Fewer routes: empty the shorter of two random routes, to be served by others.
+                let a = used[self.rng.below(used.len())];
+                let b = used[self.rng.below(used.len())];
+                let s = if st.routes[b].len() < st.routes[a].len() {
+                    b
+                } else {
+                    a
+                };
+                st.routes[s].clone()
+            } else if self.rng.below(2) == 0 {
                 // A cluster: the seed and its nearest served neighbours.
                 near.truncate(1 + self.rng.below(served.len().min(8)));
                 near
