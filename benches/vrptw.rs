@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
         iterations,
         time_limit: None,
         method: Method::Auto,
+        ..SolveOptions::default()
     };
     for n in [100, 200] {
         let inst = instance(n, 7);

@@ -115,6 +115,7 @@ fn heuristic(seed: u64) -> SolveOptions {
         iterations: 60,
         time_limit: None,
         method: Method::Heuristic,
+        ..SolveOptions::default()
     }
 }
 
@@ -200,9 +201,58 @@ fn same_seed_threads_and_iterations_give_the_same_plan() {
         iterations: 40,
         time_limit: None,
         method: Method::Auto,
+        ..SolveOptions::default()
     };
     let a = solve(&p, &m, &opts);
     let b = solve(&p, &m, &opts);
     assert_eq!(a, b);
     assert!(check(&p, &m, &a).is_empty());
+}
+
+/// Days without lunch and with at most one window per booking are searched with O(1)
+/// segment evaluation (checked against the scheduler in debug builds); two therapists make
+/// the inter-route moves count. Under either objective every plan is valid and nothing is
+/// lost; counting therapists first never uses more of them over the whole set.
+#[test]
+fn segment_days_are_valid_under_both_objectives() {
+    let mut rng = SplitMix64::new(31);
+    let m = model();
+    let (mut used_travel, mut used_routes) = (0, 0);
+    for i in 0..40 {
+        let specs: Vec<Spec> = (0..6 + rng.below(14))
+            .map(|_| Spec {
+                lat: 43.55 + 0.25 * rng.unit(),
+                lon: -79.85 + 0.25 * rng.unit(),
+                minutes: [30, 45, 60][rng.below(3)],
+                window: (rng.below(2) == 0).then(|| {
+                    let s = 9 * 60 + 15 * rng.below(28) as i64;
+                    (s, s + 30 + 30 * rng.below(4) as i64)
+                }),
+                second: false,
+                weight: (rng.below(4) == 0).then(|| 1 + rng.below(100) as u8),
+            })
+            .collect();
+        let one = day(&specs, false, None);
+        let mut other = one.therapists[0].clone();
+        other.id = "u".into();
+        let p = Problem::new(one.bookings, vec![one.therapists[0].clone(), other], None);
+        for objective in [Objective::Travel, Objective::RoutesThenTravel] {
+            let plan = solve(
+                &p,
+                &m,
+                &SolveOptions {
+                    objective,
+                    ..heuristic(i)
+                },
+            );
+            let v = check(&p, &m, &plan);
+            assert!(v.is_empty(), "day {i}, {objective:?}: {v:?}");
+            assert_eq!(plan.served() + plan.unassigned.len(), specs.len());
+            match objective {
+                Objective::Travel => used_travel += plan.itineraries.len(),
+                Objective::RoutesThenTravel => used_routes += plan.itineraries.len(),
+            }
+        }
+    }
+    assert!(used_routes <= used_travel, "{used_routes} > {used_travel}");
 }
