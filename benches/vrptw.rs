@@ -1,10 +1,12 @@
 //! The VRPTW engine on Solomon-style instances generated with a fixed seed (random
-//! customers, half with tight windows, capacity 200): construction and one local-search
-//! descent (0 ruin-and-recreate rounds) on 100 and 200 customers, and a full solve with a
-//! fixed budget of 30 rounds on 100 customers. One thread, so the figures are per core.
+//! customers, half with tight windows, capacity 200): move evaluations per second (every
+//! relocation of every customer, within and between routes, evaluated and not applied),
+//! construction and one local-search descent (0 ruin-and-recreate rounds) on 100 and 200
+//! customers, and a full solve with a fixed budget of 30 rounds on 100 customers. One
+//! thread, so the figures are per core.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use housecall_core::{check, solve, Method, SolveOptions, SplitMix64};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use housecall_core::{check, measure, solve, Method, SolveOptions, SplitMix64};
 use housecall_io::{parse_vrptw, Rounding, VrptwInstance};
 use std::hint::black_box;
 
@@ -31,6 +33,29 @@ fn instance(n: usize, seed: u64) -> VrptwInstance {
     }
     parse_vrptw("generated", text.into_bytes(), Rounding::Dimacs)
         .expect("generated instance is valid")
+}
+
+/// Criterion's throughput line gives the rate: elements are move evaluations.
+fn move_evaluations(c: &mut Criterion) {
+    let mut g = c.benchmark_group("move_evaluations");
+    for n in [100, 200] {
+        let inst = instance(n, 7);
+        let model = inst.rounding.model();
+        let once = measure::relocations(&inst.problem, &model, 1, false);
+        let full = measure::relocations(&inst.problem, &model, 1, true);
+        assert!(once.moves > 1000 && once.feasible > 0, "{once:?}");
+        assert_eq!((once.moves, once.feasible), (full.moves, full.feasible));
+        g.throughput(Throughput::Elements(once.moves));
+        for (name, full_scheduling) in [("segments", false), ("full_scheduling", true)] {
+            g.bench_function(format!("relocations_{n}_{name}"), |b| {
+                b.iter_custom(|rounds| {
+                    let p = black_box(&inst.problem);
+                    measure::relocations(p, &model, rounds as usize, full_scheduling).elapsed
+                })
+            });
+        }
+    }
+    g.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -62,5 +87,5 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, move_evaluations, bench);
 criterion_main!(benches);

@@ -21,7 +21,7 @@ pub use model::{
 };
 pub use plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 pub use rng::SplitMix64;
-pub use solver::{solve, Method, Objective, SolveOptions};
+pub use solver::{measure, solve, Method, Objective, SolveOptions};
 pub use time::{Metres, Seconds, TimeWindow};
 pub use travel::{
     great_circle_m, interpolate, make_fifo, Drive, IndexedMatrix, PlanarEuclid, StraightLine,

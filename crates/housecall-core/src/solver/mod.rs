@@ -131,22 +131,7 @@ pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) ->
     let inst = Instance::new(problem, model);
     let n = inst.n();
     // Shifts on which each booking fits, alone.
-    let shifts_of: Vec<Vec<usize>> = (0..n)
-        .map(|b| {
-            inst.can_serve[b]
-                .iter()
-                .copied()
-                .filter(|&s| {
-                    Scheduler {
-                        inst: &inst,
-                        shift: s,
-                    }
-                    .cost(&[b])
-                    .is_some()
-                })
-                .collect()
-        })
-        .collect();
+    let shifts_of = feasible_shifts(&inst);
     let candidates: Vec<usize> = (0..n).filter(|&b| !shifts_of[b].is_empty()).collect();
 
     let per_shift: Vec<Vec<usize>> = (0..inst.shifts.len())
@@ -173,6 +158,16 @@ pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) ->
         heuristic(&inst, &shifts_of, &candidates, opts)
     };
     assemble(&inst, &shifts_of, routes, exact)
+}
+
+/// The shifts on which each booking fits, alone.
+fn feasible_shifts(inst: &Instance) -> Vec<Vec<usize>> {
+    (0..inst.n())
+        .map(|b| {
+            let fits = |&s: &usize| Scheduler { inst, shift: s }.cost(&[b]).is_some();
+            inst.can_serve[b].iter().copied().filter(fits).collect()
+        })
+        .collect()
 }
 
 /// Runs `opts.threads` independent searches with derived seeds and keeps the best plan (ties
@@ -427,6 +422,57 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
         Reason::NoWindowFits,
         format!("no start in {windows} can be reached, with set-up, drive, lunch and the way home, within the shift"),
     )
+}
+
+/// Measurement hooks for the criterion benches; not a stable interface.
+pub mod measure {
+    use super::*;
+
+    /// What [`relocations`] did.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Evaluations {
+        /// Moves evaluated (each relocation of a served booking to another position).
+        pub moves: u64,
+        /// How many of them were feasible.
+        pub feasible: u64,
+        /// Time spent evaluating, construction excluded.
+        pub elapsed: Duration,
+    }
+
+    /// Builds a first plan for `problem` (regret construction and one descent, seed 1), then
+    /// evaluates every relocation of every served booking `rounds` times without applying
+    /// any: the inner loop of the local search, timed on its own. With `full_scheduling`,
+    /// every move is scheduled in full even where segment concatenation applies (the
+    /// baseline that segments replace).
+    pub fn relocations(
+        problem: &Problem,
+        model: &dyn TravelModel,
+        rounds: usize,
+        full_scheduling: bool,
+    ) -> Evaluations {
+        let inst = Instance::new(problem, model);
+        let shifts_of = feasible_shifts(&inst);
+        let cands: Vec<usize> = (0..inst.n())
+            .filter(|&b| !shifts_of[b].is_empty())
+            .collect();
+        let mut search = Search::new(&inst, &shifts_of, 1, Objective::Travel);
+        let st = search.run(&cands, 0, None);
+        if full_scheduling {
+            search.schedule_in_full();
+        }
+        let started = Instant::now();
+        let (mut moves, mut feasible) = (0, 0);
+        for _ in 0..rounds {
+            let (m, f) = search.evaluate_relocations(&st);
+            moves += m;
+            feasible += f;
+        }
+        Evaluations {
+            moves,
+            feasible,
+            elapsed: started.elapsed(),
+        }
+    }
 }
 
 #[cfg(test)]

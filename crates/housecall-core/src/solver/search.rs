@@ -161,6 +161,11 @@ impl<'a, 'p> Search<'a, 'p> {
         self.value(len + 1, c) - self.value(len, st.costs[s])
     }
 
+    /// Evaluates moves by scheduling whole routes from now on (a benchmark baseline).
+    pub fn schedule_in_full(&mut self) {
+        self.segments = None;
+    }
+
     /// Whether booking `b` may go on shift `s`.
     fn fits(&self, b: usize, s: usize) -> bool {
         self.everywhere || self.shifts_of[b].contains(&s)
@@ -692,6 +697,43 @@ impl<'a, 'p> Search<'a, 'p> {
             }
         }
         false
+    }
+
+    /// Evaluates every relocation of every served booking, within its route and into every
+    /// other route it may go on, without applying any. Returns the moves evaluated and how
+    /// many of them were feasible (for the move-evaluation benchmark).
+    pub fn evaluate_relocations(&mut self, st: &State) -> (u64, u64) {
+        use Piece::{One, Run};
+        let (mut moves, mut feasible) = (0, 0);
+        for s1 in 0..st.routes.len() {
+            let n1 = st.routes[s1].len();
+            for i in 0..n1 {
+                let b = st.routes[s1][i];
+                for k in 0..self.shifts_of[b].len() {
+                    let s2 = self.shifts_of[b][k];
+                    let n2 = st.routes[s2].len();
+                    for p in 0..=n2 {
+                        let ok = if s2 != s1 {
+                            let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
+                            let to = [Run(s2, 0, p), One(b), Run(s2, p, n2)];
+                            self.evaluate(st, s1, &from).is_some()
+                                && self.evaluate(st, s2, &to).is_some()
+                        } else if p < i {
+                            let r = [Run(s1, 0, p), One(b), Run(s1, p, i), Run(s1, i + 1, n1)];
+                            self.evaluate(st, s1, &r).is_some()
+                        } else if p > i + 1 {
+                            let r = [Run(s1, 0, i), Run(s1, i + 1, p), One(b), Run(s1, p, n1)];
+                            self.evaluate(st, s1, &r).is_some()
+                        } else {
+                            continue;
+                        };
+                        moves += 1;
+                        feasible += ok as u64;
+                    }
+                }
+            }
+        }
+        (moves, feasible)
     }
 
     /// Within each route: relocate, or-opt (runs of two or three moved, also reversed, when
