@@ -957,7 +957,7 @@ impl<'a, 'p> Search<'a, 'p> {
                 st.routes[s].clone()
             } else if self.rng.below(2) == 0 {
                 // A cluster: the seed and its nearest served neighbours.
-                near.truncate(1 + self.rng.below(served.len().min(8)));
+                near.truncate(1 + self.rng.below(served.len().min(15)));
                 near
             } else {
                 self.strings_near(st, &near)
@@ -1010,7 +1010,7 @@ impl<'a, 'p> Search<'a, 'p> {
         }
         let served = near.len();
         let routes_used = st.routes.iter().filter(|r| !r.is_empty()).count().max(1);
-        let max_len = (served / routes_used).clamp(1, 10);
+        let max_len = (served / routes_used).clamp(1, 15);
         let strings = 1 + self.rng.below(3);
         let (mut done, mut removed) = (Vec::new(), Vec::new());
         for &b in near {
