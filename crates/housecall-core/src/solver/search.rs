@@ -1,6 +1,7 @@
-//! The heuristic: regret insertion to build, a descent over relocate, swap, 2-opt, 2-opt*
-//! and insertion moves, and ruin-and-recreate (remove a cluster of nearby visits, reinsert
-//! greedily in a random order) to escape local optima, with a record-to-record acceptance.
+//! The heuristic: regret insertion to build, a descent over relocate, or-opt, swap, 2-opt,
+//! 2-opt* and insertion moves, and ruin-and-recreate (remove a cluster of nearby visits or
+//! strings of routes, or under the routes-first objective a whole route; reinsert greedily in
+//! a random order) to escape local optima, with a record-to-record acceptance.
 //!
 //! Moves describe the routes they would make as [`Piece`]s of the current ones. Where the
 //! instance allows it ([`Segments`]), a move is evaluated in O(1) by concatenating cached
