@@ -122,3 +122,35 @@ fn dumas_n20_reaches_the_best_known_tour() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.lines().last().unwrap(), "Cost 378");
 }
+
+#[test]
+fn vehicles_then_distance_uses_fewer_routes_on_rc101() {
+    let Some(path) = shared("benchmarks/solomon/RC101.txt") else {
+        return;
+    };
+    let run = |objective: &str| {
+        let r = housecall(&[
+            "vrptw",
+            &path,
+            "--iterations",
+            "200",
+            "--threads",
+            "1",
+            "--objective",
+            objective,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let rs = routes(&r.stdout);
+        assert_eq!(rs.iter().map(Vec::len).sum::<usize>(), 100);
+        rs.len()
+    };
+    let (distance, vehicles) = (run("distance"), run("vehicles-then-distance"));
+    assert!(vehicles < distance, "{vehicles} routes vs {distance}");
+    let bad = housecall(&["vrptw", &path, "--objective", "fastest"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("vehicles-then-distance"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -130,7 +130,6 @@ impl Score {
 pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) -> Plan {
     let inst = Instance::new(problem, model);
     let n = inst.n();
-    // Shifts on which each booking fits, alone.
     let shifts_of = feasible_shifts(&inst);
     let candidates: Vec<usize> = (0..n).filter(|&b| !shifts_of[b].is_empty()).collect();
 
