@@ -759,7 +759,7 @@ impl<'a, 'p> Search<'a, 'p> {
                             continue;
                         }
                         let run = if rev { Rev(s, i, e) } else { Run(s, i, e) };
-                        let (_, closes) = self.bounds(st, run);
+                        let (mut done, closes) = self.bounds(st, run);
                         // Later in the route: after visit j.
                         let mut opens = i64::MIN;
                         for j in e..n {
@@ -770,11 +770,12 @@ impl<'a, 'p> Search<'a, 'p> {
                             let r = [Run(s, 0, i), Run(s, e, j + 1), run, Run(s, j + 1, n)];
                             if self.try_routes(st, &[(s, &r)]) {
                                 improved = true;
+                                // The run now holds other visits.
+                                done = self.bounds(st, run).0;
                                 break;
                             }
                         }
                         // Earlier: before visit j.
-                        let (done, _) = self.bounds(st, run);
                         let mut first_close = i64::MAX;
                         for j in (0..i).rev() {
                             first_close = first_close.min(self.window(st.routes[s][j]).1);
