@@ -6,7 +6,8 @@
 
 Outputs (formats documented in data/README.md):
   areas.geojson        service-area polygons, simplified (Douglas-Peucker, ~60 m), 4 decimals
-  postal_codes.csv     full postal codes (suspect rows dropped): code,lat,lon
+  postal_codes.csv     full postal codes: code,lat,lon (lat and lon empty where GeoNames'
+                       point is suspect: such codes are placed at their FSA's centre)
   fsa.csv              forward sortation areas at the median of their codes: fsa,lat,lon,codes
   places.csv           towns, neighbourhoods and hamlets: name,lat,lon,source
   roads/nodes.csv      road-graph nodes: id,name,kind,lat,lon
@@ -81,8 +82,11 @@ def postal():
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["code", "lat", "lon"])
         for r in sorted(rows, key=lambda r: r["postal_code"]):
+            code = r["postal_code"].replace(" ", "")
             if r["suspect"] == "0":
-                w.writerow([r["postal_code"].replace(" ", ""), f"{float(r['lat']):.4f}", f"{float(r['lon']):.4f}"])
+                w.writerow([code, f"{float(r['lat']):.4f}", f"{float(r['lon']):.4f}"])
+            else:
+                w.writerow([code, "", ""])
     with open(f"{OUT}/fsa.csv", "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["fsa", "lat", "lon", "codes"])

@@ -142,12 +142,7 @@ impl SearchArgs {
     /// The solve options: 10 s of search unless iterations are given.
     fn options(&self) -> Result<SolveOptions, Failure> {
         let time_limit = match (self.time_limit, self.iterations) {
-            (Some(t), _) if !(t.is_finite() && t > 0.0) => {
-                return Err(Failure::Input(format!(
-                    "--time-limit {t}: expected a positive number of seconds"
-                )))
-            }
-            (Some(t), _) => Some(Duration::from_secs_f64(t)),
+            (Some(t), _) => Some(parse_time_limit(t)?),
             (None, Some(_)) => None,
             (None, None) => Some(Duration::from_secs(10)),
         };
@@ -162,6 +157,20 @@ impl SearchArgs {
             },
             ..SolveOptions::default()
         })
+    }
+}
+
+/// The longest `--time-limit` accepted: a week.
+const MAX_TIME_LIMIT_S: f64 = 7.0 * 86_400.0;
+
+/// A `--time-limit` in seconds as a duration, or what was expected.
+fn parse_time_limit(t: f64) -> Result<Duration, Failure> {
+    if t.is_finite() && t > 0.0 && t <= MAX_TIME_LIMIT_S {
+        Ok(Duration::from_secs_f64(t))
+    } else {
+        Err(Failure::Input(format!(
+            "--time-limit {t}: expected a positive number of seconds, at most {MAX_TIME_LIMIT_S} (a week)"
+        )))
     }
 }
 
@@ -357,6 +366,9 @@ fn load(
     let therapists_file = therapists;
     let mut therapists = housecall_io::read_therapists_file(therapists_file)?;
     resolve_areas(therapists_file, &mut therapists, &region)?;
+    for w in &file.warnings {
+        eprintln!("warning: {w}");
+    }
     for (b, line) in file.bookings.iter().zip(&file.lines) {
         if input.region.is_none() && !housecall_region::in_region(b.location) {
             eprintln!(
@@ -392,6 +404,27 @@ fn solve_checked(
     )))
 }
 
+/// A benchmark solution must serve every customer: otherwise the customers left out are
+/// listed with their reasons (exit 1), never a cost that silently skips them.
+fn complete(plan: housecall_core::Plan, customers: usize) -> Result<housecall_core::Plan, Failure> {
+    if plan.unassigned.is_empty() {
+        return Ok(plan);
+    }
+    let mut msg = format!(
+        "no complete solution: {} of {customers} customers cannot be served\n",
+        plan.unassigned.len()
+    );
+    for u in &plan.unassigned {
+        msg.push_str(&format!(
+            "  {} {}: {}\n",
+            u.booking,
+            u.reason.code(),
+            u.detail
+        ));
+    }
+    Err(Failure::Invalid(msg))
+}
+
 /// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.
 fn emit(text: &str) -> Result<(), Failure> {
     use std::io::Write;
@@ -415,13 +448,8 @@ fn run(command: Command) -> Result<(), Failure> {
             threads,
             iterations,
         } => {
+            let time_limit = Some(parse_time_limit(time_limit)?);
             let (problem, file, model) = load(&bookings, &input)?;
-            if !(time_limit.is_finite() && time_limit > 0.0) {
-                return Err(Failure::Input(format!(
-                    "--time-limit {time_limit}: expected a positive number of seconds"
-                )));
-            }
-            let time_limit = Some(Duration::from_secs_f64(time_limit));
             let opts = SolveOptions {
                 seed,
                 threads: threads.max(1),
@@ -484,6 +512,7 @@ fn run(command: Command) -> Result<(), Failure> {
             let inst = housecall_io::read_vrptw(&instance, rounding)?;
             let model = rounding.model();
             let plan = solve_checked(&inst.problem, &model, search.options()?)?;
+            let plan = complete(plan, inst.problem.bookings.len())?;
             emit(&match format {
                 VrptwFormat::Vrplib => inst.write_vrplib(&plan),
                 VrptwFormat::Json => housecall_io::write_plan_json(&inst.problem, &plan),
@@ -492,13 +521,12 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Tsptw { instance, search } => {
             let inst = housecall_io::read_tsptw(&instance)?;
             let plan = solve_checked(&inst.problem, inst.model.as_model(), search.options()?)?;
+            let plan = complete(plan, inst.problem.bookings.len())?;
             match inst.write_tour(&plan) {
                 Some(text) => emit(&text),
-                None => Err(Failure::Invalid(format!(
-                    "no feasible tour found: {} of {} nodes could not be placed within the limit\n",
-                    plan.unassigned.len(),
-                    inst.problem.bookings.len()
-                ))),
+                None => Err(Failure::Invalid(
+                    "no feasible tour found: a node is not on the tour\n".into(),
+                )),
             }
         }
         Command::Region {

@@ -165,10 +165,10 @@ fn bad_date_and_priority() {
 
 #[test]
 fn unknown_postal_code_suggests_near_matches() {
-    let e = plan_error("id,postal_code\nb1,L6P 2R3\n");
+    let e = plan_error("id,postal_code\nb1,K1A 0B1\n");
     assert!(
-        e.contains("bookings.csv:2:2: postal_code \"L6P 2R3\"")
-            && e.contains("near matches: L6P 2R"),
+        e.contains("bookings.csv:2:2: postal_code \"K1A 0B1\"")
+            && e.contains("unknown forward sortation area K1A"),
         "{e}"
     );
     let e = plan_error("id,postal_code\nb1,90210\n");
@@ -295,6 +295,189 @@ fn check_with_an_unusable_plan_file() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("unknown reason \"tired\""),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A code whose published point is unreliable (or not in the table) is placed at its FSA's
+/// centre with a warning naming the booking, not rejected (issue 8).
+#[test]
+fn unreliable_postal_code_is_placed_at_its_fsa_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "bookings.csv",
+        "id,client,postal_code\nb1,Ann,L6R 0J5\nb2,Bob,L6P 2R3\nb3,Cy,L6P 2R1\n",
+    );
+    let r = housecall(&["plan", &f, "--therapists", THERAPISTS, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (line, id) in [(2, "b1"), (3, "b2")] {
+        assert!(
+            r.stderr
+                .contains(&format!("bookings.csv:{line}: booking \"{id}\"")),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(!r.stderr.contains("b3"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("L6R"),
+        "no address in messages: {}",
+        r.stderr
+    );
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let located: Vec<&str> = doc["routes"][0]["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["located_by"].as_str())
+        .collect();
+    assert_eq!(
+        located.iter().filter(|l| **l == "fsa").count(),
+        2,
+        "{located:?}"
+    );
+}
+
+/// Every bad row of a file is reported in one run, not only the first.
+#[test]
+fn several_bad_rows_are_all_reported() {
+    let e = plan_error(format!(
+        "{HEAD}b1,Ann,43.7,-79.7,,,25:00-26:00\nb2,Bob,43.7,-79.7,,,\nb3,Cy,91,-79.7,,,\nb4,Di,43.7,-79.7,,0,\n"
+    ));
+    for at in [
+        "bookings.csv:2:7: window",
+        "bookings.csv:4:3: lat",
+        "bookings.csv:5:6: duration_min",
+    ] {
+        assert!(e.contains(at), "{at} missing from {e}");
+    }
+    assert!(!e.contains("bookings.csv:3:"), "{e}");
+}
+
+/// At most twenty problems are listed, with a count of the rest.
+#[test]
+fn many_bad_rows_are_capped_at_twenty() {
+    let rows: String = (0..30).map(|i| format!("b{i},Ann,95,-79.7,,,\n")).collect();
+    let e = plan_error(format!("{HEAD}{rows}"));
+    assert_eq!(e.matches(":3: lat \"95\"").count(), 20, "{e}");
+    assert!(e.contains("10 more problem(s) not shown"), "{e}");
+}
+
+#[test]
+fn time_limit_out_of_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "bookings.csv", row("b1,Ann,43.7,-79.7,,,"));
+    for t in ["1e20", "0", "-1", "nan", "inf"] {
+        let arg = format!("--time-limit={t}");
+        let r = housecall(&["plan", &f, "--therapists", THERAPISTS, &arg]);
+        assert_eq!(r.code, 2, "{t}: {}", r.stderr);
+        assert!(r.stderr.contains("--time-limit"), "{}", r.stderr);
+    }
+}
+
+/// External matrices: drives past a day are rejected (they used to wrap to negative
+/// seconds), decimals as OSRM writes them are rounded, conflicting duplicates are rejected.
+#[test]
+fn external_matrix_values_are_range_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "bookings.csv",
+        format!("{HEAD}b1,Ann,43.70,-79.70,,,\n"),
+    );
+    let matrix = |rows: &str| {
+        write(
+            dir.path(),
+            "m.csv",
+            format!("from,to,drive_s,drive_m\n{rows}"),
+        )
+    };
+    let ok = "home:maya,b1,600.4,5000\nb1,home:maya,610.6,5100\n";
+    let r = housecall(&[
+        "plan",
+        &f,
+        "--therapists",
+        THERAPISTS,
+        "--matrix",
+        &matrix(ok),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("drive 20 min"),
+        "600 + 611 s: {}",
+        r.stdout
+    );
+    for (rows, expect) in [
+        (
+            "home:maya,b1,2147483648,5000\nb1,home:maya,600,5000\n",
+            "m.csv:2:3: drive_s",
+        ),
+        (
+            "home:maya,b1,4294967296,5000\nb1,home:maya,600,5000\n",
+            "expected a number from 0 to 86400",
+        ),
+        (
+            "home:maya,b1,600,-1\nb1,home:maya,600,5000\n",
+            "m.csv:2:4: drive_m",
+        ),
+        (
+            "home:maya,b1,NaN,5000\nb1,home:maya,600,5000\n",
+            "drive_s \"NaN\"",
+        ),
+        (
+            "home:maya,b1,600,5000\nb1,home:maya,600,5000\nhome:maya,b1,700,5000\n",
+            "conflicts with line 2",
+        ),
+    ] {
+        let r = housecall(&[
+            "plan",
+            &f,
+            "--therapists",
+            THERAPISTS,
+            "--matrix",
+            &matrix(rows),
+        ]);
+        assert_eq!(r.code, 2, "{rows}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(expect),
+            "expected {expect:?} in {}",
+            r.stderr
+        );
+    }
+}
+
+/// A plan whose times are out of range is bad input for `check`, named by its JSON path,
+/// not an overflow or "a solver bug".
+#[test]
+fn check_rejects_out_of_range_plan_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let bookings = "data/examples/brampton-mississauga.csv";
+    let out = dir.path().join("plan.json");
+    let out = out.to_str().unwrap();
+    let r = housecall(&[
+        "plan",
+        bookings,
+        "--therapists",
+        THERAPISTS,
+        "--format",
+        "json",
+        "--out",
+        out,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(out).unwrap();
+    let at = text.find("\"leave_s\": ").unwrap() + "\"leave_s\": ".len();
+    let end = at + text[at..].find(',').unwrap();
+    let bad = format!("{}9223372036854775807{}", &text[..at], &text[end..]);
+    let f = write(dir.path(), "bad.json", bad);
+    let r = housecall(&["check", bookings, &f, "--therapists", THERAPISTS]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "routes[0].leave_s \"9223372036854775807\" - expected seconds from 0 to 172800"
+        ),
         "{}",
         r.stderr
     );

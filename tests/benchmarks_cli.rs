@@ -110,7 +110,11 @@ fn tsptw_tour_in_both_formats() {
     );
     let r = housecall(&["tsptw", &no, "--iterations", "5"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("no feasible tour"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no complete solution: 2 of 2 customers cannot be served"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -153,4 +157,120 @@ fn vehicles_then_distance_uses_fewer_routes_on_rc101() {
         "{}",
         bad.stderr
     );
+}
+
+/// Issue 8's reproducers for the benchmark readers: each bad file is a clear error (exit 2)
+/// naming the line, never a panic, a hang or a silent result.
+#[test]
+fn bad_benchmark_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    // TINY's rows start at the line (the string's line continuations drop the indent).
+    let depot = "0      0          0          0          0        200          0\n";
+    let c1 = "1      3          4          6          0         50         10\n";
+    let with = |fleet: &str, rows: &str| {
+        TINY.replace("  3         10\n", &format!("  {fleet}\n"))
+            .replace(&format!("{depot}{c1}"), rows)
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("skipped number", with("3 10", &format!("{depot}    5      3          4          6          0         50         10\n")), ":11:1: customer number \"5\""),
+        ("not a number", with("3 10", &format!("{depot}    1      2x          4          6          0         50         10\n")), ":11:2: x \"2x\""),
+        ("short row", with("3 10", &format!("{depot}    1      3          4          6          0         50\n")), ":11: a customer row has 6 values"),
+        ("huge fleet", with("1e12 10", &format!("{depot}{c1}")), "OK"),
+        ("infinite fleet", with("inf 10", &format!("{depot}{c1}")), ":5:1: vehicles \"inf\""),
+        ("no vehicles", with("0 10", &format!("{depot}{c1}")), "at least one vehicle"),
+        ("negative vehicles", with("-1 10", &format!("{depot}{c1}")), "vehicles \"-1\""),
+        ("NaN vehicles", with("nan 10", &format!("{depot}{c1}")), "vehicles \"nan\""),
+        ("far due date", with("3 10", &format!("    0      0          0          0          0        1e18          0\n{c1}")), ":10:6: due date \"1e18\""),
+        ("negative demand", with("3 10", &format!("{depot}    1      3          4         -6          0         50         10\n")), ":11:4: demand \"-6\""),
+        ("negative service", with("3 10", &format!("{depot}    1      3          4          6          0         50        -10\n")), ":11:7: service time \"-10\""),
+        ("NaN coordinate", with("3 10", &format!("{depot}    1      NaN          4          6          0         50         10\n")), ":11:2: x \"NaN\""),
+    ];
+    for (what, text, expect) in cases {
+        let f = write(dir.path(), "case.txt", &text);
+        let r = housecall(&["vrptw", &f, "--iterations", "5"]);
+        assert!(!r.stderr.contains("panicked"), "{what}: {}", r.stderr);
+        if expect == "OK" {
+            assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+            continue;
+        }
+        assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(expect),
+            "{what}: expected {expect:?} in {}",
+            r.stderr
+        );
+    }
+}
+
+/// A customer that cannot be served is listed with its reason and the command fails; no cost
+/// that leaves it out is printed.
+#[test]
+fn unserved_customers_are_listed_and_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    // Customer 1's window closes before it can be reached (5 units away).
+    let text = TINY.replace(
+        "1      3          4          6          0         50         10\n",
+        "1      3          4          6          0          1         10\n",
+    );
+    let r = housecall(&[
+        "vrptw",
+        &write(dir.path(), "u.txt", text),
+        "--iterations",
+        "5",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("Cost"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("1 of 3 customers cannot be served")
+            && r.stderr.contains("1 no_window_fits"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_tsptw_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "3\n0 5 7\n5 0 -4\n7 4 0\n0 100\n2 20\n10 30\n",
+            ":3:3: travel time \"-4\"",
+        ),
+        (
+            "3\n0 5 7\n5 0 4\n7 NaN 0\n0 100\n2 20\n10 30\n",
+            ":4:2: travel time \"NaN\"",
+        ),
+        (
+            "3\n0 5 7\n5 0 4\n7 4 0\n0 100\n2 20\n10 1e15\n",
+            ":7:2: window",
+        ),
+        ("1e9\n0 5\n", "the first line must be the number of nodes"),
+    ];
+    for (text, expect) in cases {
+        let r = housecall(&[
+            "tsptw",
+            &write(dir.path(), "t.txt", text),
+            "--iterations",
+            "5",
+        ]);
+        assert_eq!(r.code, 2, "{text}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(expect),
+            "expected {expect:?} in {}",
+            r.stderr
+        );
+    }
+    // A node no tour can reach is listed, exit 1.
+    let r = housecall(&[
+        "tsptw",
+        &write(
+            dir.path(),
+            "u.txt",
+            "3\n0 5 7\n5 0 4\n7 4 0\n0 100\n2 20\n0 1\n",
+        ),
+        "--iterations",
+        "5",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("2 no_window_fits"), "{}", r.stderr);
 }

@@ -14,6 +14,15 @@ pub struct Drive {
     pub distance: Metres,
 }
 
+impl Drive {
+    /// The answer for a pair a model cannot drive (a place it does not know): longer than any
+    /// day, so that no plan can include it, and never mistaken for a free drive.
+    pub const UNREACHABLE: Drive = Drive {
+        time: Seconds(i32::MAX as i64),
+        distance: Metres(i32::MAX as i64),
+    };
+}
+
 /// A source of drive times between two points for a departure time.
 ///
 /// Implementations must be deterministic and FIFO: leaving later never means arriving
@@ -224,11 +233,10 @@ impl IndexedMatrix {
 impl TravelModel for IndexedMatrix {
     fn drive(&self, from: Location, to: Location, _depart: Seconds) -> Drive {
         let (a, b) = (from.lat as usize, to.lat as usize);
-        let u = if a < self.n && b < self.n {
-            self.units(a, b)
-        } else {
-            0
-        };
+        if a >= self.n || b >= self.n {
+            return Drive::UNREACHABLE;
+        }
+        let u = self.units(a, b);
         Drive {
             time: Seconds(u),
             distance: Metres(u),
@@ -266,8 +274,11 @@ impl TravelMatrix {
             .into_par_iter()
             .flat_map_iter(|(t, from)| locations.iter().map(move |&to| model.drive(from, to, t)))
             .collect();
-        let time = cells.iter().map(|d| d.time.0 as i32).collect();
-        let distance = cells.iter().map(|d| d.distance.0 as i32).collect();
+        // A value past the 32-bit cell is longer than any day: it saturates (unreachable)
+        // rather than wrapping to a short or negative drive.
+        let cell = |v: i64| i32::try_from(v.max(0)).unwrap_or(i32::MAX);
+        let time = cells.iter().map(|d| cell(d.time.0)).collect();
+        let distance = cells.iter().map(|d| cell(d.distance.0)).collect();
         TravelMatrix::from_parts(n, bins, time, distance)
     }
 

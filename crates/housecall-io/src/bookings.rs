@@ -33,6 +33,9 @@ pub struct BookingsFile {
     pub extras: Vec<Vec<(String, String)>>,
     /// Line in the file of each booking.
     pub lines: Vec<u64>,
+    /// Things a person should know that do not stop the plan, e.g. a postal code placed at
+    /// its district's centre. They name booking ids and lines, never addresses.
+    pub warnings: Vec<String>,
 }
 
 impl BookingsFile {
@@ -159,168 +162,192 @@ pub fn parse_bookings(
     }
     let mut out = BookingsFile::default();
     let mut ids: HashMap<String, u64> = HashMap::new();
+    let mut errors = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            InputError::at(name, line, format!("cannot read the row: {e}"))
-        })?;
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(InputError::at(
+                    name,
+                    line,
+                    format!("cannot read the row: {e}"),
+                ));
+                continue;
+            }
+        };
         let line = rec.position().map_or(0, |p| p.line());
         if rec.iter().all(|f| f.is_empty()) {
             continue;
         }
-        if rec.len() != headers.len() {
-            return Err(InputError::at(
-                name,
-                line,
-                format!(
+        // Each row is read on its own, so that one run reports every bad row.
+        let mut row = || -> Result<(), InputError> {
+            if rec.len() != headers.len() {
+                return Err(InputError::at(
+                    name,
+                    line,
+                    format!(
                     "the row has {} fields but the header has {}; quote values that contain commas",
                     rec.len(),
                     headers.len()
                 ),
-            ));
-        }
-        let get = |c: &str| col.get(c).map_or("", |&i| rec.get(i).unwrap_or(""));
-        let err = |c: &str, msg: String| {
-            let i = col.get(c).copied().unwrap_or(0);
-            InputError::field(name, line, i as u64 + 1, c, get(c), msg)
-        };
-
-        let id = get("id").to_string();
-        if id.is_empty() {
-            return Err(err("id", "every booking needs an id".into()));
-        }
-        if let Some(first) = ids.insert(id.clone(), line) {
-            return Err(err(
-                "id",
-                format!("duplicate id; already used on line {first}"),
-            ));
-        }
-        let coord = |c: &str, max: f64| -> Result<f64, InputError> {
-            let raw = get(c);
-            let v: f64 = raw
-                .parse()
-                .map_err(|_| err(c, format!("expected a number of degrees, -{max} to {max}")))?;
-            if !v.is_finite() || v.abs() > max {
-                return Err(err(
-                    c,
-                    format!("out of range; expected -{max} to {max} degrees"),
                 ));
             }
-            Ok(v)
-        };
-        let (location, precision) = if !get("lat").is_empty() || !get("lon").is_empty() {
-            if get("lat").is_empty() || get("lon").is_empty() {
-                let c = if get("lat").is_empty() { "lat" } else { "lon" };
+            let get = |c: &str| col.get(c).map_or("", |&i| rec.get(i).unwrap_or(""));
+            let err = |c: &str, msg: String| {
+                let i = col.get(c).copied().unwrap_or(0);
+                InputError::field(name, line, i as u64 + 1, c, get(c), msg)
+            };
+
+            let id = get("id").to_string();
+            if id.is_empty() {
+                return Err(err("id", "every booking needs an id".into()));
+            }
+            if let Some(first) = ids.insert(id.clone(), line) {
                 return Err(err(
-                    c,
-                    format!("{c} is required with the other coordinate (WGS84 degrees)"),
+                    "id",
+                    format!("duplicate id; already used on line {first}"),
                 ));
             }
-            (
-                Location {
-                    lat: coord("lat", 90.0)?,
-                    lon: coord("lon", 180.0)?,
-                },
-                Precision::Coordinates,
-            )
-        } else if !get("postal_code").is_empty() {
-            locator
-                .postal_code(get("postal_code"))
-                .map_err(|m| err("postal_code", m))?
-        } else if !get("place").is_empty() {
-            (
-                locator.place(get("place")).map_err(|m| err("place", m))?,
-                Precision::Place,
-            )
-        } else {
-            let c = ["lat", "postal_code", "place"]
-                .into_iter()
-                .find(|c| has(c))
-                .unwrap_or("lat");
-            return Err(err(
-                c,
-                "no location: give lat and lon, a postal_code, or a place".into(),
-            ));
-        };
-
-        let minutes = |c: &str, min: i64| -> Result<Option<i64>, InputError> {
-            let raw = get(c);
-            if raw.is_empty() {
-                return Ok(None);
-            }
-            match raw.parse::<i64>() {
-                Ok(m) if m >= min && m <= 24 * 60 => Ok(Some(m)),
-                _ => Err(err(c, format!("expected whole minutes from {min} to 1440"))),
-            }
-        };
-        let duration = minutes("duration_min", 1)?;
-        let setup = minutes("setup_min", 0)?;
-        let raw_treatment = get("treatment");
-        let (treatment_name, typical) = match treatment(raw_treatment) {
-            Some((n, m)) => (Some(n.to_string()), Some(m)),
-            None if raw_treatment.is_empty() => (None, None),
-            None if duration.is_some() => (Some(raw_treatment.to_string()), None),
-            None => {
-                let known: Vec<&str> = housecall_core::TREATMENTS.iter().map(|t| t.0).collect();
+            let coord = |c: &str, max: f64| -> Result<f64, InputError> {
+                let raw = get(c);
+                let v: f64 = raw.parse().map_err(|_| {
+                    err(c, format!("expected a number of degrees, -{max} to {max}"))
+                })?;
+                if !v.is_finite() || v.abs() > max {
+                    return Err(err(
+                        c,
+                        format!("out of range; expected -{max} to {max} degrees"),
+                    ));
+                }
+                Ok(v)
+            };
+            let (location, precision) = if !get("lat").is_empty() || !get("lon").is_empty() {
+                if get("lat").is_empty() || get("lon").is_empty() {
+                    let c = if get("lat").is_empty() { "lat" } else { "lon" };
+                    return Err(err(
+                        c,
+                        format!("{c} is required with the other coordinate (WGS84 degrees)"),
+                    ));
+                }
+                (
+                    Location {
+                        lat: coord("lat", 90.0)?,
+                        lon: coord("lon", 180.0)?,
+                    },
+                    Precision::Coordinates,
+                )
+            } else if !get("postal_code").is_empty() {
+                let raw = get("postal_code");
+                let placed = locator
+                    .postal_code(raw)
+                    .map_err(|m| err("postal_code", m))?;
+                let full = raw.chars().filter(|c| c.is_ascii_alphanumeric()).count() == 6;
+                if full && placed.1 == Precision::Fsa {
+                    out.warnings.push(format!(
+                        "{name}:{line}: booking {id:?}: the postal code has no reliable point in the region data; placed at the centre of its forward sortation area (a district, a few km across)"
+                    ));
+                }
+                placed
+            } else if !get("place").is_empty() {
+                (
+                    locator.place(get("place")).map_err(|m| err("place", m))?,
+                    Precision::Place,
+                )
+            } else {
+                let c = ["lat", "postal_code", "place"]
+                    .into_iter()
+                    .find(|c| has(c))
+                    .unwrap_or("lat");
                 return Err(err(
-                    "treatment",
-                    format!(
+                    c,
+                    "no location: give lat and lon, a postal_code, or a place".into(),
+                ));
+            };
+
+            let minutes = |c: &str, min: i64| -> Result<Option<i64>, InputError> {
+                let raw = get(c);
+                if raw.is_empty() {
+                    return Ok(None);
+                }
+                match raw.parse::<i64>() {
+                    Ok(m) if m >= min && m <= 24 * 60 => Ok(Some(m)),
+                    _ => Err(err(c, format!("expected whole minutes from {min} to 1440"))),
+                }
+            };
+            let duration = minutes("duration_min", 1)?;
+            let setup = minutes("setup_min", 0)?;
+            let raw_treatment = get("treatment");
+            let (treatment_name, typical) = match treatment(raw_treatment) {
+                Some((n, m)) => (Some(n.to_string()), Some(m)),
+                None if raw_treatment.is_empty() => (None, None),
+                None if duration.is_some() => (Some(raw_treatment.to_string()), None),
+                None => {
+                    let known: Vec<&str> = housecall_core::TREATMENTS.iter().map(|t| t.0).collect();
+                    return Err(err(
+                        "treatment",
+                        format!(
                         "unknown treatment and no duration_min; give duration_min or one of: {}",
                         known.join(", ")
                     ),
-                ));
-            }
-        };
-        let session = Seconds::from_minutes(duration.or(typical).unwrap_or(60));
-        let windows = parse_windows(get("window")).map_err(|m| err("window", m))?;
-        let date = match get("date") {
-            "" => None,
-            d => Some(
-                NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| err("date", "expected a date YYYY-MM-DD".into()))?,
-            ),
-        };
-        let priority = match get("priority").to_ascii_lowercase().as_str() {
-            "" | "required" => Priority::Required,
-            p => match p.parse::<u8>() {
-                Ok(w @ 1..=100) => Priority::Optional(w),
-                _ => {
-                    return Err(err(
-                        "priority",
-                        "expected `required` or a number from 1 to 100".into(),
-                    ))
+                    ));
                 }
-            },
+            };
+            let session = Seconds::from_minutes(duration.or(typical).unwrap_or(60));
+            let windows = parse_windows(get("window")).map_err(|m| err("window", m))?;
+            let date = match get("date") {
+                "" => None,
+                d => Some(
+                    NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_err(|_| err("date", "expected a date YYYY-MM-DD".into()))?,
+                ),
+            };
+            let priority = match get("priority").to_ascii_lowercase().as_str() {
+                "" | "required" => Priority::Required,
+                p => match p.parse::<u8>() {
+                    Ok(w @ 1..=100) => Priority::Optional(w),
+                    _ => {
+                        return Err(err(
+                            "priority",
+                            "expected `required` or a number from 1 to 100".into(),
+                        ))
+                    }
+                },
+            };
+            let skills = split_list(get("skills"));
+            let therapist = Some(get("therapist").to_string()).filter(|t| !t.is_empty());
+            out.extras.push(
+                headers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| !KNOWN.contains(&h.as_str()) && !h.is_empty())
+                    .map(|(i, h)| (h.clone(), rec.get(i).unwrap_or("").to_string()))
+                    .collect(),
+            );
+            out.lines.push(line);
+            out.bookings.push(Booking {
+                id,
+                client: get("client").to_string(),
+                location,
+                precision,
+                area: locator.area_of(location),
+                treatment: treatment_name,
+                session,
+                setup: setup.map(Seconds::from_minutes),
+                windows,
+                date,
+                priority,
+                skills,
+                therapist,
+                demand: 0,
+            });
+            Ok(())
         };
-        let skills = split_list(get("skills"));
-        let therapist = Some(get("therapist").to_string()).filter(|t| !t.is_empty());
-        out.extras.push(
-            headers
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| !KNOWN.contains(&h.as_str()) && !h.is_empty())
-                .map(|(i, h)| (h.clone(), rec.get(i).unwrap_or("").to_string()))
-                .collect(),
-        );
-        out.lines.push(line);
-        out.bookings.push(Booking {
-            id,
-            client: get("client").to_string(),
-            location,
-            precision,
-            area: locator.area_of(location),
-            treatment: treatment_name,
-            session,
-            setup: setup.map(Seconds::from_minutes),
-            windows,
-            date,
-            priority,
-            skills,
-            therapist,
-            demand: 0,
-        });
+        if let Err(e) = row() {
+            errors.push(e);
+        }
     }
-    Ok(out)
+    InputError::all(errors).map_or(Ok(out), Err)
 }
 
 /// Splits a `;`-separated list into trimmed, lower-case, non-empty items.

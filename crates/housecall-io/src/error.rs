@@ -18,6 +18,9 @@ pub struct InputError {
     pub value: Option<String>,
     /// What is wrong and what was expected.
     pub message: String,
+    /// Further problems found in the same file in the same read (at most
+    /// [`InputError::MAX_REPORTED`] in all), so that one run lists every bad row.
+    pub also: Vec<InputError>,
 }
 
 impl InputError {
@@ -30,7 +33,31 @@ impl InputError {
             field: None,
             value: None,
             message: message.into(),
+            also: Vec::new(),
         }
+    }
+
+    /// How many problems one error reports at most.
+    pub const MAX_REPORTED: usize = 20;
+
+    /// One error for all of `errors` (the first, with the rest in [`InputError::also`], up to
+    /// [`InputError::MAX_REPORTED`] and a count of those left out); `None` when there are none.
+    pub fn all(mut errors: Vec<InputError>) -> Option<InputError> {
+        if errors.is_empty() {
+            return None;
+        }
+        let total = errors.len();
+        errors.truncate(Self::MAX_REPORTED);
+        let mut first = errors.remove(0);
+        if total > Self::MAX_REPORTED {
+            let left = total - Self::MAX_REPORTED;
+            errors.push(InputError::file(
+                &first.file,
+                format!("{left} more problem(s) not shown; fix these and read the file again"),
+            ));
+        }
+        first.also = errors;
+        Some(first)
     }
 
     /// An error at a line.
@@ -77,7 +104,11 @@ impl fmt::Display for InputError {
             }
             f.write_str("- ")?;
         }
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        for e in &self.also {
+            write!(f, "\n{e}")?;
+        }
+        Ok(())
     }
 }
 

@@ -19,10 +19,17 @@ struct Row {
     from: String,
     to: String,
     #[serde(default)]
-    depart_s: Option<i64>,
-    drive_s: i64,
-    drive_m: i64,
+    depart_s: Option<f64>,
+    drive_s: f64,
+    drive_m: f64,
 }
+
+/// The longest drive accepted, seconds (a day).
+const MAX_DRIVE_S: f64 = 86_400.0;
+/// The longest distance accepted, metres (10,000 km).
+const MAX_DRIVE_M: f64 = 10_000_000.0;
+/// The latest departure accepted, seconds since midnight (two days, as the plans count).
+const MAX_DEPART_S: f64 = 2.0 * 86_400.0;
 
 /// A drive: `(seconds, metres)`.
 type Leg = (i64, i64);
@@ -57,37 +64,83 @@ impl ExternalMatrix {
             .map(|(i, (n, _))| (n.as_str(), i))
             .collect();
         let mut rows: Vec<(usize, usize, i64, i64, i64)> = Vec::new();
+        let mut errors = Vec::new();
+        // The first line of each (from, to, depart) with its value, to catch conflicts.
+        let mut seen: HashMap<(usize, usize, i64), (u64, i64, i64)> = HashMap::new();
         let mut rdr = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(text.as_bytes());
-        for r in rdr.deserialize::<Row>() {
-            let r = r.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                InputError::at(
-                    name,
-                    line,
-                    format!(
-                        "{e}; expected columns from,to,drive_s,drive_m and optionally depart_s"
-                    ),
-                )
-            })?;
+        let headers = rdr.headers().cloned().unwrap_or_default();
+        let column = |f: &str| {
+            headers
+                .iter()
+                .position(|h| h == f)
+                .map_or(0, |i| i as u64 + 1)
+        };
+        for rec in rdr.records() {
+            let line = match &rec {
+                Ok(rec) => rec.position().map_or(0, |p| p.line()),
+                Err(e) => e.position().map_or(0, |p| p.line()),
+            };
+            let r = match rec.and_then(|rec| rec.deserialize::<Row>(Some(&headers))) {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(InputError::at(
+                        name,
+                        line,
+                        format!("{e}; expected columns from,to,drive_s,drive_m and optionally depart_s, numbers in seconds and metres"),
+                    ));
+                    continue;
+                }
+            };
+            let mut value = |f: &str, v: f64, max: f64| {
+                if v.is_finite() && (0.0..=max).contains(&v) {
+                    Some(v.round() as i64)
+                } else {
+                    errors.push(InputError::field(
+                        name,
+                        line,
+                        column(f),
+                        f,
+                        &v.to_string(),
+                        format!("expected a number from 0 to {max}"),
+                    ));
+                    None
+                }
+            };
+            let depart = r
+                .depart_s
+                .map_or(Some(0), |d| value("depart_s", d, MAX_DEPART_S));
+            let secs = value("drive_s", r.drive_s, MAX_DRIVE_S);
+            let metres = value("drive_m", r.drive_m, MAX_DRIVE_M);
+            let (Some(depart), Some(secs), Some(metres)) = (depart, secs, metres) else {
+                continue;
+            };
             let (Some(&a), Some(&b)) = (index.get(r.from.as_str()), index.get(r.to.as_str()))
             else {
                 continue; // places of other problems may share the file
             };
-            if r.drive_s < 0
-                || r.drive_m < 0
-                || r.depart_s.is_some_and(|d| !(0..=48 * 3600).contains(&d))
-            {
-                return Err(InputError::file(
-                    name,
-                    format!(
-                        "{} -> {}: times, distances and departures must be non-negative",
-                        r.from, r.to
-                    ),
-                ));
+            match seen.get(&(a, b, depart)) {
+                Some(&(first, s0, m0)) if (s0, m0) != (secs, metres) => {
+                    errors.push(InputError::at(
+                        name,
+                        line,
+                        format!(
+                            "{} -> {} at depart_s {depart}: {secs} s, {metres} m conflicts with line {first} ({s0} s, {m0} m); give each pair once per departure",
+                            r.from, r.to
+                        ),
+                    ));
+                    continue;
+                }
+                Some(_) => continue, // the same row again
+                None => {
+                    seen.insert((a, b, depart), (line, secs, metres));
+                }
             }
-            rows.push((a, b, r.depart_s.unwrap_or(0), r.drive_s, r.drive_m));
+            rows.push((a, b, depart, secs, metres));
+        }
+        if let Some(e) = InputError::all(errors) {
+            return Err(e);
         }
         let mut bins: Vec<Seconds> = rows.iter().map(|r| Seconds(r.2)).collect();
         bins.sort();
@@ -155,15 +208,18 @@ impl ExternalMatrix {
 }
 
 impl TravelModel for ExternalMatrix {
-    /// Drives between the problem's places. Points that are not places of the problem
-    /// cannot be looked up; they get no time (the checker would then report a mismatch).
+    /// Drives between the problem's places. A point that is not a place of the problem
+    /// cannot be looked up: the drive is [`Drive::UNREACHABLE`], so no plan goes there.
     fn drive(&self, from: Location, to: Location, depart: Seconds) -> Drive {
+        if from == to {
+            return Drive::default();
+        }
         let Some(v) = self
             .place(from)
             .zip(self.place(to))
             .and_then(|(a, b)| self.cells.get(&(a, b)))
         else {
-            return Drive::default();
+            return Drive::UNREACHABLE;
         };
         let k = self
             .bins

@@ -251,6 +251,64 @@ pub fn write_plan_json(problem: &Problem, plan: &Plan) -> String {
         + "\n"
 }
 
+/// The latest clock time or longest duration a plan may hold, seconds (two days: plans count
+/// on past midnight, `24:30`).
+const MAX_S: i64 = 2 * 86_400;
+/// The longest distance a plan may hold, metres (10,000 km).
+const MAX_M: i64 = 10_000_000;
+
+/// Every integer the checker uses within range, so that its arithmetic cannot overflow; the
+/// error names the field by its JSON path.
+fn check_ranges(name: &str, doc: &PlanDoc) -> Result<(), InputError> {
+    let mut errors = Vec::new();
+    let mut within = |path: String, v: i64, max: i64, unit: &str| {
+        if !(0..=max).contains(&v) {
+            errors.push(InputError {
+                field: Some(path),
+                value: Some(v.to_string()),
+                ..InputError::file(name, format!("expected {unit} from 0 to {max}"))
+            });
+        }
+    };
+    for (r, route) in doc.routes.iter().enumerate() {
+        let at = |f: &str| format!("routes[{r}].{f}");
+        within(at("leave_s"), route.leave_s, MAX_S, "seconds");
+        within(at("return_drive_s"), route.return_drive_s, MAX_S, "seconds");
+        within(at("return_drive_m"), route.return_drive_m, MAX_M, "metres");
+        within(at("back_s"), route.back_s, MAX_S, "seconds");
+        for (k, stop) in route.stops.iter().enumerate() {
+            let at = |f: &str| format!("routes[{r}].stops[{k}].{f}");
+            match stop {
+                StopDoc::Visit {
+                    arrival_s,
+                    start_s,
+                    end_s,
+                    departure_s,
+                    drive_s,
+                    drive_m,
+                    ..
+                } => {
+                    for (f, v) in [
+                        ("arrival_s", arrival_s),
+                        ("start_s", start_s),
+                        ("end_s", end_s),
+                        ("departure_s", departure_s),
+                        ("drive_s", drive_s),
+                    ] {
+                        within(at(f), *v, MAX_S, "seconds");
+                    }
+                    within(at("drive_m"), *drive_m, MAX_M, "metres");
+                }
+                StopDoc::Break { start_s, end_s, .. } => {
+                    within(at("start_s"), *start_s, MAX_S, "seconds");
+                    within(at("end_s"), *end_s, MAX_S, "seconds");
+                }
+            }
+        }
+    }
+    InputError::all(errors).map_or(Ok(()), Err)
+}
+
 /// Reads a JSON plan back (for `check`); only the integer fields are used.
 pub fn parse_plan_json(name: &str, text: &str) -> Result<Plan, InputError> {
     let doc: PlanDoc = serde_json::from_str(text).map_err(|e| InputError {
@@ -258,6 +316,7 @@ pub fn parse_plan_json(name: &str, text: &str) -> Result<Plan, InputError> {
         column: Some(e.column() as u64),
         ..InputError::file(name, format!("not a Housecall plan: {e}"))
     })?;
+    check_ranges(name, &doc)?;
     let itineraries = doc
         .routes
         .into_iter()

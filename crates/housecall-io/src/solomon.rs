@@ -55,7 +55,18 @@ pub fn read_vrptw(path: &str, rounding: Rounding) -> Result<VrptwInstance, Input
     parse_vrptw(path, bytes, rounding)
 }
 
-/// Parses instance bytes; `name` is used in errors.
+/// Largest coordinate magnitude accepted: with the exact rounding's 1/10,000 units, the
+/// longest possible arc still fits the travel matrix's 32-bit cells.
+const MAX_COORD: f64 = 50_000.0;
+/// Largest time, service time or demand accepted, in instance units (published instances
+/// stay below 10,000).
+const MAX_VALUE: f64 = 1_000_000.0;
+
+/// Parses instance bytes; `name` is used in errors. Every number is range-checked: customer
+/// numbers `0..n` in order, finite coordinates within ±50,000, non-negative times, service
+/// times and demands up to 1,000,000, due dates not before ready times, a whole positive
+/// number of vehicles (a fleet larger than the customers is capped at one vehicle per
+/// customer, the most that can be used). Every bad row is reported, up to 20.
 pub fn parse_vrptw(
     name: &str,
     bytes: Vec<u8>,
@@ -66,54 +77,176 @@ pub fn parse_vrptw(
         .lines()
         .enumerate()
         .map(|(i, l)| (i as u64 + 1, l.split_whitespace().collect::<Vec<_>>()))
-        .collect();
-    let title = lines
-        .iter()
-        .find(|(_, t)| !t.is_empty())
-        .map(|(_, t)| t.join(" "))
-        .unwrap_or_default();
-    let numbers = |t: &[&str]| {
-        t.iter()
-            .map(|x| x.parse::<f64>())
-            .collect::<Result<Vec<f64>, _>>()
-            .ok()
-    };
-    let numeric: Vec<(u64, Vec<f64>)> = lines
-        .iter()
         .filter(|(_, t)| !t.is_empty())
-        .filter_map(|(n, t)| numbers(t).map(|v| (*n, v)))
         .collect();
-    let Some((_, fleet)) = numeric.iter().find(|(_, v)| v.len() == 2) else {
+    let title = lines.first().map(|(_, t)| t.join(" ")).unwrap_or_default();
+    let starts_with_number = |t: &[&str]| t[0].parse::<f64>().is_ok();
+    // The fleet is the first numeric line; customer rows are the numeric lines after it.
+    let Some(fleet_at) = lines.iter().position(|(_, t)| starts_with_number(t)) else {
         return Err(InputError::file(
             name,
             "no VEHICLE line `NUMBER CAPACITY`; expected the Solomon format",
         ));
     };
-    let (vehicles, capacity) = (fleet[0] as usize, fleet[1] as i64);
-    let rows: Vec<&(u64, Vec<f64>)> = numeric.iter().filter(|(_, v)| v.len() == 7).collect();
-    if rows.is_empty() || rows[0].1[0] != 0.0 {
-        return Err(InputError::file(
+    let (fleet_line, fleet) = &lines[fleet_at];
+    let mut errors = Vec::new();
+    let field = |line: u64, t: &[&str], k: usize, what: &str, max: f64, whole: bool| {
+        let bad = |msg: String| InputError::field(name, line, k as u64 + 1, what, t[k], msg);
+        let expected = format!(
+            "expected {} from 0 to {max}",
+            if whole { "a whole number" } else { "a number" }
+        );
+        match t[k].parse::<f64>() {
+            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) && (!whole || v.fract() == 0.0) => {
+                Ok(v)
+            }
+            _ => Err(bad(expected)),
+        }
+    };
+    if fleet.len() != 2 {
+        errors.push(InputError::at(
+            name,
+            *fleet_line,
+            format!(
+                "the VEHICLE line has {} values; expected `NUMBER CAPACITY`",
+                fleet.len()
+            ),
+        ));
+    }
+    let vehicles = fleet
+        .first()
+        .map(|_| field(*fleet_line, fleet, 0, "vehicles", 1e15, true));
+    let capacity = fleet
+        .get(1)
+        .map(|_| field(*fleet_line, fleet, 1, "capacity", 1e12, true));
+    let (vehicles, capacity) = match (vehicles, capacity) {
+        (Some(Ok(v)), Some(Ok(c))) if v >= 1.0 => (v, c as i64),
+        (Some(Ok(_)), Some(Ok(_))) => {
+            errors.push(InputError::field(
+                name,
+                *fleet_line,
+                1,
+                "vehicles",
+                fleet[0],
+                "expected at least one vehicle",
+            ));
+            (0.0, 0)
+        }
+        (v, c) => {
+            errors.extend(v.and_then(Result::err));
+            errors.extend(c.and_then(Result::err));
+            (0.0, 0)
+        }
+    };
+    const COLUMNS: [(&str, f64, bool); 7] = [
+        ("customer number", 1e9, true),
+        ("x", MAX_COORD, false),
+        ("y", MAX_COORD, false),
+        ("demand", MAX_VALUE, true),
+        ("ready time", MAX_VALUE, false),
+        ("due date", MAX_VALUE, false),
+        ("service time", MAX_VALUE, false),
+    ];
+    let mut rows: Vec<(u64, [f64; 7])> = Vec::new();
+    let mut seen = 0;
+    for (line, t) in &lines[fleet_at + 1..] {
+        if !starts_with_number(t) {
+            continue; // a heading (CUSTOMER, CUST NO. ...)
+        }
+        let expected = seen as f64;
+        seen += 1;
+        if t.len() != 7 {
+            errors.push(InputError::at(
+                name,
+                *line,
+                format!(
+                    "a customer row has {} values; expected 7: number, x, y, demand, ready time, due date, service time",
+                    t.len()
+                ),
+            ));
+            continue;
+        }
+        let mut v = [0.0; 7];
+        let mut ok = true;
+        for (k, &(what, max, whole)) in COLUMNS.iter().enumerate() {
+            // Coordinates may be negative.
+            let r = if k == 1 || k == 2 {
+                match t[k].parse::<f64>() {
+                    Ok(x) if x.is_finite() && x.abs() <= max => Ok(x),
+                    _ => Err(InputError::field(
+                        name,
+                        *line,
+                        k as u64 + 1,
+                        what,
+                        t[k],
+                        format!("expected a number from -{max} to {max}"),
+                    )),
+                }
+            } else {
+                field(*line, t, k, what, max, whole)
+            };
+            match r {
+                Ok(x) => v[k] = x,
+                Err(e) => {
+                    errors.push(e);
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        if v[0] != expected {
+            errors.push(InputError::field(
+                name,
+                *line,
+                1,
+                "customer number",
+                t[0],
+                format!(
+                    "expected {expected}: customers are numbered 0 (the depot), 1, 2, ... in order"
+                ),
+            ));
+        } else if v[5] < v[4] {
+            errors.push(InputError::field(
+                name,
+                *line,
+                6,
+                "due date",
+                t[5],
+                format!("before the ready time {}", t[4]),
+            ));
+        }
+        rows.push((*line, v));
+    }
+    if rows.is_empty() {
+        errors.push(InputError::file(
             name,
             "no CUSTOMER rows starting with the depot (customer 0)",
         ));
     }
+    if let Some(e) = InputError::all(errors) {
+        return Err(e);
+    }
     let scale = rounding.model().scale as f64;
     let units = |v: f64| Seconds((v * scale).round() as i64);
-    let at = |v: &[f64]| Location {
+    let at = |v: &[f64; 7]| Location {
         lat: v[2],
         lon: v[1],
     };
+    let window = |v: &[f64; 7]| TimeWindow::new(units(v[4]), units(v[5]));
     let depot = &rows[0].1;
-    let shift = TimeWindow::new(units(depot[4]), units(depot[5]))
-        .ok_or_else(|| InputError::at(name, rows[0].0, "depot due date before its ready time"))?;
-    let mut bookings = Vec::new();
-    for (line, v) in rows.iter().skip(1).map(|r| (r.0, &r.1)) {
-        let window = TimeWindow::new(units(v[4]), units(v[5]))
-            .ok_or_else(|| InputError::at(name, line, "due date before ready time"))?;
-        let id = format!("{}", v[0] as i64);
-        bookings.push(Booking::stop(id, at(v), units(v[6]), window, v[3] as i64));
-    }
-    let therapists = (1..=vehicles)
+    let shift = window(depot).expect("due dates are checked against ready times");
+    let bookings: Vec<Booking> = rows[1..]
+        .iter()
+        .map(|(_, v)| {
+            let w = window(v).expect("due dates are checked against ready times");
+            let id = format!("{}", v[0] as i64);
+            Booking::stop(id, at(v), units(v[6]), w, v[3].round() as i64)
+        })
+        .collect();
+    let fleet = (vehicles as usize).min(bookings.len().max(1));
+    let therapists = (1..=fleet)
         .map(|k| Therapist::vehicle(format!("v{k}"), at(depot), shift, Some(capacity)))
         .collect();
     let coords = rows.iter().map(|r| (r.1[1], r.1[2])).collect();

@@ -14,6 +14,13 @@ use housecall_core::{
 /// Units per instance time unit in the solver: López-Ibáñez matrices are integers (or have
 /// two decimals in AFG), Potvin-Bengio distances are doubles (arcs rounded up to 1e-4).
 const SCALE: i64 = 10_000;
+/// Largest travel time, window bound or service time accepted, in instance units.
+const MAX_TIME: f64 = 1_000_000.0;
+/// Largest coordinate magnitude accepted (Potvin-Bengio): the longest arc in 1/10,000 units
+/// still fits the travel matrix's 32-bit cells.
+const MAX_COORD: f64 = 50_000.0;
+/// Most nodes in one instance (an explicit matrix of this size has 100 million entries).
+const MAX_NODES: f64 = 10_000.0;
 
 /// A TSPTW instance and its travel model.
 #[derive(Clone, Debug)]
@@ -73,24 +80,62 @@ pub fn parse_tsptw(name: &str, bytes: Vec<u8>) -> Result<TsptwInstance, InputErr
         })
         .collect::<Result<_, _>>()?;
     let n = match rows.first() {
-        Some((_, v)) if v.len() == 1 && v[0] >= 2.0 && v[0].fract() == 0.0 => v[0] as usize,
+        Some((_, v))
+            if v.len() == 1 && (2.0..=MAX_NODES).contains(&v[0]) && v[0].fract() == 0.0 =>
+        {
+            v[0] as usize
+        }
         _ => {
             return Err(InputError::file(
                 name,
-                "the first line must be the number of nodes (depot included)",
+                format!(
+                    "the first line must be the number of nodes (depot included), 2 to {MAX_NODES}"
+                ),
             ))
         }
     };
     let body = &rows[1..];
+    // Range checks before anything is scaled: every value finite, times and coordinates
+    // bounded so that the solver's integer arithmetic cannot overflow.
+    let mut errors = Vec::new();
+    let mut within = |line: u64, col: usize, what: &str, v: f64, lo: f64, hi: f64| {
+        if !(v.is_finite() && lo <= v && v <= hi) {
+            errors.push(InputError::field(
+                name,
+                line,
+                col as u64 + 1,
+                what,
+                &v.to_string(),
+                format!("expected a number from {lo} to {hi}"),
+            ));
+        }
+    };
+    let potvin_bengio = body.first().is_some_and(|r| r.1.len() == 7);
+    if potvin_bengio {
+        for (line, v) in body.iter().take(n).filter(|r| r.1.len() == 7) {
+            within(*line, 1, "x", v[1], -MAX_COORD, MAX_COORD);
+            within(*line, 2, "y", v[2], -MAX_COORD, MAX_COORD);
+            for (k, what) in [(4, "ready time"), (5, "due date"), (6, "service time")] {
+                within(*line, k, what, v[k], 0.0, MAX_TIME);
+            }
+        }
+    } else {
+        for (i, (line, v)) in body.iter().take(2 * n).enumerate() {
+            let what = if i < n { "travel time" } else { "window" };
+            for (k, &x) in v.iter().enumerate() {
+                within(*line, k, what, x, 0.0, MAX_TIME);
+            }
+        }
+    }
+    if let Some(e) = InputError::all(errors) {
+        return Err(e);
+    }
     let units = |v: f64| (v * SCALE as f64).round() as i64;
     let window = |line: u64, e: f64, l: f64| {
         TimeWindow::new(Seconds(units(e)), Seconds(units(l)))
             .ok_or_else(|| InputError::at(name, line, "window ends before it starts"))
     };
-    let (model, windows, service, coords, locations) = if body
-        .first()
-        .is_some_and(|r| r.1.len() == 7)
-    {
+    let (model, windows, service, coords, locations) = if potvin_bengio {
         // Potvin-Bengio: n rows `id x y demand ready due service`.
         if body.len() < n {
             return Err(InputError::file(

@@ -1,6 +1,10 @@
 //! Postal codes, forward sortation areas and place names of the region, for bookings that
 //! come without coordinates. Tables: `postal_codes.csv` (`code,lat,lon`, codes without the
-//! space), `fsa.csv` (`fsa,lat,lon,codes`), `places.csv` (`name,lat,lon,source`).
+//! space; lat and lon empty for a code whose published point is unreliable), `fsa.csv`
+//! (`fsa,lat,lon,codes`), `places.csv` (`name,lat,lon,source`).
+//!
+//! Every well-formed code in a known FSA is placed: at its own point when that is reliable,
+//! otherwise at the centre of its FSA (reported as [`Precision::Fsa`]).
 
 use crate::roads::read_csv;
 use crate::RegionError;
@@ -12,9 +16,12 @@ use std::sync::OnceLock;
 #[derive(Deserialize)]
 struct CodeRow {
     code: String,
-    lat: f64,
-    lon: f64,
+    lat: Option<f64>,
+    lon: Option<f64>,
 }
+
+/// Full postal codes to their point; `None` for a known code whose point is unreliable.
+type Codes = HashMap<String, Option<Location>>;
 
 #[derive(Deserialize)]
 struct FsaRow {
@@ -36,7 +43,7 @@ pub struct Gazetteer {
     /// The postal-code table's name and text, parsed on first use (most plans use
     /// coordinates, and 90,000 codes take longer to read than a whole plan takes to solve).
     codes_text: (String, String),
-    codes: OnceLock<Result<HashMap<String, Location>, RegionError>>,
+    codes: OnceLock<Result<Codes, RegionError>>,
     fsas: HashMap<String, Location>,
     /// Lower-case name to (name, centre).
     places: HashMap<String, (String, Location)>,
@@ -77,7 +84,7 @@ impl Gazetteer {
     }
 
     /// The full postal codes, read on first use.
-    pub fn codes(&self) -> Result<&HashMap<String, Location>, RegionError> {
+    pub fn codes(&self) -> Result<&Codes, RegionError> {
         let parsed = self.codes.get_or_init(|| {
             let (name, text) = (&self.codes_text.0, &self.codes_text.1);
             if text.is_empty() {
@@ -87,21 +94,17 @@ impl Gazetteer {
             Ok(rows
                 .into_iter()
                 .map(|r| {
-                    (
-                        r.code,
-                        Location {
-                            lat: r.lat,
-                            lon: r.lon,
-                        },
-                    )
+                    let at = r.lat.zip(r.lon).map(|(lat, lon)| Location { lat, lon });
+                    (r.code, at)
                 })
                 .collect())
         });
         parsed.as_ref().map_err(Clone::clone)
     }
 
-    /// Places a postal code, `L6P 2R3`, `l6p2r3` or just the FSA `L6P`. Unknown codes get an
-    /// error sentence with near matches.
+    /// Places a postal code, `L6P 2R3`, `l6p2r3` or just the FSA `L6P`. A full code whose
+    /// point is unreliable or unknown is placed at its FSA's centre ([`Precision::Fsa`]); an
+    /// FSA that is not in the region gets an error sentence with near matches.
     pub fn postal_code(&self, raw: &str) -> Result<(Location, Precision), String> {
         let code: String = raw
             .chars()
@@ -118,24 +121,23 @@ impl Gazetteer {
             })
         };
         match code.len() {
-            6 if shaped(&code) => match self.codes().map_err(|e| e.to_string())?.get(&code) {
-                Some(&l) => Ok((l, Precision::PostalCode)),
-                None => {
-                    let fsa = &code[..3];
-                    let codes = self.codes().map_err(|e| e.to_string())?;
-                    let near = nearest(
-                        code.as_str(),
-                        codes.keys().filter(|k| k.starts_with(fsa)),
-                        3,
-                    );
-                    let hint = match (near.is_empty(), self.fsas.contains_key(fsa)) {
-                        (false, _) => format!("; near matches: {}", near.join(", ")),
-                        (true, true) => format!("; the FSA {fsa} alone would do"),
-                        (true, false) => String::new(),
-                    };
-                    Err(format!("unknown postal code{hint}"))
+            6 if shaped(&code) => {
+                let codes = self.codes().map_err(|e| e.to_string())?;
+                let fsa = &code[..3];
+                match (codes.get(&code), self.fsas.get(fsa)) {
+                    (Some(Some(l)), _) => Ok((*l, Precision::PostalCode)),
+                    // Known with an unreliable point, or not (yet) in the table: the FSA's
+                    // centre is the best honest answer.
+                    (_, Some(&l)) => Ok((l, Precision::Fsa)),
+                    (_, None) => {
+                        let near = nearest(fsa, self.fsas.keys(), 3);
+                        Err(format!(
+                            "unknown forward sortation area {fsa} in this region; near matches: {}",
+                            near.join(", ")
+                        ))
+                    }
                 }
-            },
+            }
             3 if shaped(&code) => match self.fsas.get(&code) {
                 Some(&l) => Ok((l, Precision::Fsa)),
                 None => {
