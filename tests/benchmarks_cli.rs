@@ -111,7 +111,8 @@ fn tsptw_tour_in_both_formats() {
     let r = housecall(&["tsptw", &no, "--iterations", "5"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("no complete solution: 2 of 2 customers cannot be served"),
+        r.stderr
+            .contains("no complete solution: 2 of 2 customers cannot be served"),
         "{}",
         r.stderr
     );

@@ -330,32 +330,8 @@ fn check_itinerary(
                         ),
                     );
                 }
-                if bk.date.is_some() && bk.date != it.date {
-                    err(
-                        "not_eligible",
-                        format!("'{}' is booked for another day", x.booking),
-                    );
-                }
-                if !t.serves_area(bk.area.as_deref(), it.date) {
-                    err(
-                        "not_eligible",
-                        format!(
-                            "'{}' is in an area this therapist does not serve that day",
-                            x.booking
-                        ),
-                    );
-                }
-                if bk.therapist.as_ref().is_some_and(|p| *p != t.id) {
-                    err(
-                        "not_eligible",
-                        format!("'{}' is pinned to another therapist", x.booking),
-                    );
-                }
-                if !t.has_skills(&bk.skills) {
-                    err(
-                        "not_eligible",
-                        format!("'{}' needs skills the therapist lacks", x.booking),
-                    );
+                if let Err(why) = bk.eligibility(t, it.date) {
+                    err("not_eligible", format!("'{}': {}", x.booking, why.text()));
                 }
                 place = bk.location;
                 free = x.end + t.packup;

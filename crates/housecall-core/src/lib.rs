@@ -16,8 +16,8 @@ mod travel;
 
 pub use check::{check, Violation};
 pub use model::{
-    treatment, AreaRule, Booking, Location, Lunch, Precision, Priority, Problem, Shift, Therapist,
-    TREATMENTS,
+    treatment, AreaRule, Booking, Ineligible, Location, Lunch, Precision, Priority, Problem, Shift,
+    Therapist, TREATMENTS,
 };
 pub use plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 pub use rng::SplitMix64;

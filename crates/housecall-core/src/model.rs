@@ -215,6 +215,44 @@ impl Therapist {
     }
 }
 
+/// Why a therapist cannot take a booking on a day, before any question of time; see
+/// [`Booking::eligibility`]. Ordered as the checks are made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ineligible {
+    /// The booking is for another day.
+    OtherDay,
+    /// The therapist does not work that day.
+    NotWorking,
+    /// The therapist does not serve the booking's area, at all or on that day.
+    Area,
+    /// The booking is pinned to another therapist.
+    Pinned,
+    /// The therapist lacks a skill the booking needs.
+    Skill,
+    /// The session alone is longer than the therapist's daily hands-on limit.
+    HandsOn,
+    /// The therapist's daily visit limit is zero.
+    Visits,
+    /// The booking's demand is more than the therapist's (vehicle's) capacity.
+    Capacity,
+}
+
+impl Ineligible {
+    /// A short phrase for messages, e.g. `area not served by the therapist that day`.
+    pub fn text(self) -> &'static str {
+        match self {
+            Ineligible::OtherDay => "booked for another day",
+            Ineligible::NotWorking => "the therapist does not work that day",
+            Ineligible::Area => "area not served by the therapist that day",
+            Ineligible::Pinned => "pinned to another therapist",
+            Ineligible::Skill => "needs a skill the therapist lacks",
+            Ineligible::HandsOn => "session longer than the therapist's daily hands-on limit",
+            Ineligible::Visits => "the therapist's daily visit limit is zero",
+            Ineligible::Capacity => "demand over the therapist's capacity",
+        }
+    }
+}
+
 /// One therapist working one day: a route to plan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shift {
@@ -328,6 +366,48 @@ impl Booking {
     /// The set-up time at the door for this booking when served by `t`.
     pub fn setup_for(&self, t: &Therapist) -> Seconds {
         self.setup.unwrap_or(t.setup)
+    }
+
+    /// Whether `therapist` may take this booking on `date`, before any question of time: the
+    /// one eligibility rule of the solver, the unassigned reasons and the checker. The checks
+    /// run in the order a person makes them and the first that fails is returned.
+    ///
+    /// ```
+    /// # use housecall_core::*;
+    /// # let home = Location { lat: 43.7, lon: -79.7 };
+    /// # let shift = TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap();
+    /// let mut t = Therapist::vehicle("maya".into(), home, shift, None);
+    /// let mut b = Booking::stop("b1".into(), home, Seconds::from_minutes(45), shift, 0);
+    /// b.skills = vec!["cupping".into()];
+    /// assert_eq!(b.eligibility(&t, None), Err(Ineligible::Skill));
+    /// t.skills = vec!["cupping".into()];
+    /// assert_eq!(b.eligibility(&t, None), Ok(()));
+    /// ```
+    pub fn eligibility(
+        &self,
+        therapist: &Therapist,
+        date: Option<NaiveDate>,
+    ) -> Result<(), Ineligible> {
+        let t = therapist;
+        if self.date.is_some() && self.date != date {
+            Err(Ineligible::OtherDay)
+        } else if !t.works_on(date) {
+            Err(Ineligible::NotWorking)
+        } else if !t.serves_area(self.area.as_deref(), date) {
+            Err(Ineligible::Area)
+        } else if self.therapist.as_ref().is_some_and(|p| *p != t.id) {
+            Err(Ineligible::Pinned)
+        } else if !t.has_skills(&self.skills) {
+            Err(Ineligible::Skill)
+        } else if t.max_hands_on.is_some_and(|h| self.session > h) {
+            Err(Ineligible::HandsOn)
+        } else if t.max_visits == Some(0) {
+            Err(Ineligible::Visits)
+        } else if t.capacity.is_some_and(|c| self.demand > c) {
+            Err(Ineligible::Capacity)
+        } else {
+            Ok(())
+        }
     }
 
     /// The start windows that apply on a shift: the booking's own, or the whole shift.

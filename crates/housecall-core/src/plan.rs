@@ -159,6 +159,11 @@ pub enum Reason {
     MissingSkill,
     /// The session alone is longer than the therapist's hands-on limit.
     ExceedsHandsOnLimit,
+    /// The booking's demand is more than any vehicle's capacity (benchmark instances).
+    ExceedsCapacity,
+    /// Each condition (area, skill, pinned therapist, limits) is met by some therapist
+    /// working that day, but none meets them all; the detail says what each one lacks.
+    NoEligibleTherapist,
     /// Even alone in the day, no start window can be reached within the shift and lunch.
     NoWindowFits,
     /// It fits alone, but not together with the bookings that were served.
@@ -167,7 +172,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, for parsing and documentation.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 11] = [
         Reason::OtherDate,
         Reason::NoTherapistThatDay,
         Reason::OutsideServiceArea,
@@ -175,6 +180,8 @@ impl Reason {
         Reason::TherapistUnavailable,
         Reason::MissingSkill,
         Reason::ExceedsHandsOnLimit,
+        Reason::ExceedsCapacity,
+        Reason::NoEligibleTherapist,
         Reason::NoWindowFits,
         Reason::DayFull,
     ];
@@ -189,6 +196,8 @@ impl Reason {
             Reason::TherapistUnavailable => "therapist_unavailable",
             Reason::MissingSkill => "missing_skill",
             Reason::ExceedsHandsOnLimit => "exceeds_hands_on_limit",
+            Reason::ExceedsCapacity => "exceeds_capacity",
+            Reason::NoEligibleTherapist => "no_eligible_therapist",
             Reason::NoWindowFits => "no_window_fits",
             Reason::DayFull => "day_full",
         }

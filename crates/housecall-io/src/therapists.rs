@@ -162,7 +162,17 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
         let shift = match &t.shift {
             None => TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).expect("valid default"),
             Some(s) => {
-                parse_window(s.get_ref()).map_err(|m| at(s.span(), "shift", s.get_ref(), m))?
+                let w =
+                    parse_window(s.get_ref()).map_err(|m| at(s.span(), "shift", s.get_ref(), m))?;
+                if w.end - w.start < Seconds::from_minutes(MIN_SHIFT_MIN) {
+                    return Err(at(
+                        s.span(),
+                        "shift",
+                        s.get_ref(),
+                        format!("a shift this short cannot hold a visit; expected at least {MIN_SHIFT_MIN} minutes from leaving to coming back"),
+                    ));
+                }
+                w
             }
         };
         let minutes = |v: &Option<Spanned<i64>>,
@@ -182,11 +192,13 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
             }
         };
         let lunch = match &t.lunch {
+            // The default lunch applies where it fits the shift (an evening shift has none).
             None => Some(Lunch {
                 window: TimeWindow::new(Seconds::hm(11, 30), Seconds::hm(14, 0))
                     .expect("valid default"),
                 duration: Seconds::from_minutes(30),
-            }),
+            })
+            .filter(|l| fits_in(l, shift)),
             Some(l) => {
                 let mins = minutes(&l.minutes, "lunch.minutes", 0, 240)?.unwrap_or(30);
                 let window = match &l.window {
@@ -204,10 +216,23 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
                         format!("is shorter than the {mins}-minute lunch"),
                     ));
                 }
-                (mins > 0).then_some(Lunch {
+                let lunch = Lunch {
                     window,
                     duration: Seconds::from_minutes(mins),
-                })
+                };
+                if mins > 0 && !fits_in(&lunch, shift) {
+                    let span = l.window.as_ref().map_or(t.id.span(), |w| w.span());
+                    return Err(at(
+                        span,
+                        "lunch.window",
+                        &window.text(),
+                        format!(
+                            "a {mins}-minute lunch in this window cannot fall inside the shift {}; expected a window that overlaps the shift by at least the lunch",
+                            shift.text()
+                        ),
+                    ));
+                }
+                (mins > 0).then_some(lunch)
             }
         };
         let days = match &t.days {
@@ -273,8 +298,9 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
             packup: Seconds::from_minutes(
                 minutes(&t.packup_min, "packup_min", 0, 120)?.unwrap_or(5),
             ),
-            max_visits: minutes(&t.max_visits, "max_visits", 0, 100)?.map(|v| v as u32),
-            max_hands_on: minutes(&t.max_hands_on_min, "max_hands_on_min", 0, 1440)?
+            // Zero would serve nobody: a day off is a day left out of `days`.
+            max_visits: minutes(&t.max_visits, "max_visits", 1, 100)?.map(|v| v as u32),
+            max_hands_on: minutes(&t.max_hands_on_min, "max_hands_on_min", 1, 1440)?
                 .map(Seconds::from_minutes),
             skills: t
                 .skills
@@ -288,6 +314,16 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
         });
     }
     Ok(out)
+}
+
+/// The shortest shift accepted, minutes.
+const MIN_SHIFT_MIN: i64 = 15;
+
+/// Whether `lunch` can be taken wholly inside `shift`.
+fn fits_in(lunch: &Lunch, shift: TimeWindow) -> bool {
+    let from = lunch.window.start.max(shift.start);
+    let to = lunch.window.end.min(shift.end);
+    to - from >= lunch.duration
 }
 
 const ALL_DAYS: [Weekday; 7] = [

@@ -99,14 +99,8 @@ impl<'p> Instance<'p> {
                     .iter()
                     .enumerate()
                     .filter(|(_, s)| {
-                        let t = &problem.therapists[s.therapist];
-                        (bk.date.is_none() || bk.date == s.date)
-                            && t.serves_area(bk.area.as_deref(), s.date)
-                            && bk.therapist.as_ref().is_none_or(|p| *p == t.id)
-                            && t.has_skills(&bk.skills)
-                            && t.max_hands_on.is_none_or(|h| bk.session <= h)
-                            && t.max_visits != Some(0)
-                            && t.capacity.is_none_or(|c| bk.demand <= c)
+                        bk.eligibility(&problem.therapists[s.therapist], s.date)
+                            .is_ok()
                     })
                     .map(|(i, _)| i)
                     .collect()

@@ -8,7 +8,7 @@ mod route;
 mod search;
 mod segment;
 
-use crate::model::{Priority, Problem};
+use crate::model::{Ineligible, Priority, Problem};
 use crate::plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 use crate::time::Seconds;
 use crate::travel::TravelModel;
@@ -313,8 +313,13 @@ fn itinerary(inst: &Instance, s: usize, route: &[usize], t: &Timed) -> Itinerary
     }
 }
 
-/// Why booking `b` fits no shift at all, checked in the order a person would: day,
-/// therapist, skills, limits, time.
+/// Why booking `b` fits no shift at all. Each condition is checked across every therapist
+/// working the booking's day(s) with the one eligibility rule ([`Booking::eligibility`]): the
+/// first condition that no therapist meets names the reason, and its detail says who falls
+/// short and how; when every condition is met by someone but never all by one therapist,
+/// the detail lists what each one lacks.
+///
+/// [`Booking::eligibility`]: crate::Booking::eligibility
 fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
     let p = inst.problem;
     let bk = &p.bookings[b];
@@ -329,97 +334,151 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
             );
         }
     }
-    let on_day: Vec<_> = p
-        .shifts
+    let days: Vec<Option<chrono::NaiveDate>> = match bk.date {
+        Some(d) => vec![Some(d)],
+        None => p.days.clone(),
+    };
+    let when = days
         .iter()
-        .filter(|s| bk.date.is_none() || s.date == bk.date)
+        .map(|&d| day_text(d))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // (therapist, day, eligibility) for every therapist working one of the days.
+    let working: Vec<(
+        &crate::Therapist,
+        Option<chrono::NaiveDate>,
+        Result<(), Ineligible>,
+    )> = days
+        .iter()
+        .flat_map(|&d| p.therapists.iter().map(move |t| (t, d)))
+        .filter(|(t, d)| t.works_on(*d))
+        .map(|(t, d)| (t, d, bk.eligibility(t, d)))
         .collect();
-    if on_day.is_empty() {
+    let ids = |ts: &mut dyn Iterator<Item = &crate::Therapist>| {
+        let mut v: Vec<&str> = ts.map(|t| t.id.as_str()).collect();
+        v.dedup();
+        v.join(", ")
+    };
+    if working.is_empty() {
         return (
             Reason::NoTherapistThatDay,
-            format!("no therapist works on {}", day_text(bk.date)),
+            format!("no therapist works on {when}"),
         );
     }
-    let in_area: Vec<_> = on_day
-        .iter()
-        .filter(|s| p.therapists[s.therapist].serves_area(bk.area.as_deref(), s.date))
-        .collect();
-    if in_area.is_empty() {
-        let area = bk.area.as_deref();
-        return match area {
-            Some(a) if p.therapists.iter().any(|t| t.serves_area(Some(a), None)) => (
-                Reason::AreaNotServedThatDay,
-                format!("{a} is not served on {}", day_text(bk.date)),
-            ),
-            Some(a) => (
-                Reason::OutsideServiceArea,
-                format!("{a} is not among the areas served"),
-            ),
-            None => (
-                Reason::OutsideServiceArea,
-                format!(
-                    "{:.4}, {:.4} is outside every service area",
-                    bk.location.lat, bk.location.lon
-                ),
-            ),
+    if working.iter().any(|w| w.2.is_ok()) {
+        let windows: Vec<String> = bk.windows.iter().map(|w| w.text()).collect();
+        let windows = if windows.is_empty() {
+            "the whole shift".to_string()
+        } else {
+            windows.join(" or ")
         };
+        return (
+            Reason::NoWindowFits,
+            format!("no start in {windows} can be reached, with set-up, drive, lunch and the way home, within the shift"),
+        );
     }
-    let pinned: Vec<_> = in_area
-        .iter()
-        .filter(|s| {
-            bk.therapist
-                .as_ref()
-                .is_none_or(|t| *t == p.therapists[s.therapist].id)
-        })
-        .collect();
-    if pinned.is_empty() {
-        let who = bk.therapist.as_deref().unwrap_or_default();
-        let msg = match p.therapist_index(who) {
-            None => format!("pinned to therapist '{who}', who is not in the therapist file"),
-            Some(_) => format!(
-                "pinned to therapist '{who}', who does not work on {}",
-                day_text(bk.date)
-            ),
+    let area = bk.area.as_deref();
+    if !working.iter().any(|(t, d, _)| t.serves_area(area, *d)) {
+        let serving: Vec<&crate::Therapist> = p
+            .therapists
+            .iter()
+            .filter(|t| t.serves_area(area, None))
+            .collect();
+        let place = area.map_or_else(
+            || format!("{:.4}, {:.4}", bk.location.lat, bk.location.lon),
+            str::to_string,
+        );
+        if serving.is_empty() {
+            let detail = match area {
+                Some(a) => format!("{a} is not among the areas served"),
+                None => format!("{place} is outside every service area"),
+            };
+            return (Reason::OutsideServiceArea, detail);
+        }
+        let why: Vec<String> = serving
+            .iter()
+            .map(|t| {
+                if days.iter().all(|&d| !t.works_on(d)) {
+                    format!("{} serves it but does not work on {when}", t.id)
+                } else {
+                    format!("{} serves it on other weekdays only", t.id)
+                }
+            })
+            .collect();
+        return (
+            Reason::AreaNotServedThatDay,
+            format!("{place} is not served on {when}: {}", why.join("; ")),
+        );
+    }
+    if let Some(pin) = &bk.therapist {
+        if !working.iter().any(|(t, _, _)| t.id == *pin) {
+            let msg = match p.therapist_index(pin) {
+                None => format!("pinned to therapist '{pin}', who is not in the therapist file"),
+                Some(_) => format!("pinned to therapist '{pin}', who does not work on {when}"),
+            };
+            return (Reason::TherapistUnavailable, msg);
+        }
+    }
+    if !working.iter().any(|(t, _, _)| t.has_skills(&bk.skills)) {
+        let elsewhere = ids(&mut p.therapists.iter().filter(|t| t.has_skills(&bk.skills)));
+        let also = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(" ({elsewhere} has it, but does not work on {when})")
         };
-        return (Reason::TherapistUnavailable, msg);
-    }
-    let skilled: Vec<_> = pinned
-        .iter()
-        .filter(|s| p.therapists[s.therapist].has_skills(&bk.skills))
-        .collect();
-    if skilled.is_empty() {
         return (
             Reason::MissingSkill,
             format!(
-                "needs {}; no therapist available has it",
+                "needs {}; no therapist working on {when} has it{also}",
                 bk.skills.join(", ")
             ),
         );
     }
-    let within = skilled.iter().any(|s| {
-        let t = &p.therapists[s.therapist];
-        t.max_hands_on.is_none_or(|h| bk.session <= h)
-            && t.max_visits != Some(0)
-            && t.capacity.is_none_or(|c| bk.demand <= c)
-    });
-    if !within {
+    if !working
+        .iter()
+        .any(|(t, _, _)| t.max_hands_on.is_none_or(|h| bk.session <= h))
+    {
         return (
             Reason::ExceedsHandsOnLimit,
             format!(
-                "a {}-minute session does not fit the therapist's daily limits (hands-on minutes, visits, capacity)",
+                "a {}-minute session is longer than the daily hands-on limit of every therapist working on {when}",
                 bk.session.0 / 60
             ),
         );
     }
-    let windows: Vec<String> = bk.windows.iter().map(|w| w.text()).collect();
-    let windows = if windows.is_empty() {
-        "the whole shift".to_string()
-    } else {
-        windows.join(" or ")
+    if !working
+        .iter()
+        .any(|(t, _, _)| t.capacity.is_none_or(|c| bk.demand <= c))
+    {
+        return (
+            Reason::ExceedsCapacity,
+            format!("a demand of {} is more than any vehicle carries", bk.demand),
+        );
+    }
+    let lacks_text = |t: &crate::Therapist, e: Ineligible| match e {
+        Ineligible::Area => format!("does not serve {} that day", area.unwrap_or("the place")),
+        Ineligible::Skill => {
+            let missing: Vec<&str> = bk
+                .skills
+                .iter()
+                .filter(|s| !t.skills.contains(s))
+                .map(String::as_str)
+                .collect();
+            format!("lacks {}", missing.join(", "))
+        }
+        e => e.text().to_string(),
     };
+    let mut lacks: Vec<String> = working
+        .iter()
+        .filter_map(|(t, _, e)| e.err().map(|e| format!("{} {}", t.id, lacks_text(t, e))))
+        .collect();
+    lacks.dedup();
     (
-        Reason::NoWindowFits,
-        format!("no start in {windows} can be reached, with set-up, drive, lunch and the way home, within the shift"),
+        Reason::NoEligibleTherapist,
+        format!(
+            "no therapist working on {when} meets every condition ({})",
+            lacks.join("; ")
+        ),
     )
 }
 
