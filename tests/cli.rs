@@ -333,3 +333,50 @@ fn rush_hour_slows_freeway_trips_and_straight_line_is_available() {
         &["--travel", "straight-line"],
     );
 }
+
+/// Honest days (issue 8): idle time is spent at home or shown as free time between visits,
+/// never as long waits at a client's door, on every example and on the two days of the
+/// report (one late booking after a lunch at home; a morning and a late-afternoon booking).
+#[test]
+fn nobody_waits_long_at_a_door() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = write(
+        dir.path(),
+        "one.csv",
+        "id,client,lat,lon,window,date\na,Ann,43.7600,-79.7300,16:00-16:30,2026-12-01\n",
+    );
+    let two = write(
+        dir.path(),
+        "two.csv",
+        "id,client,lat,lon,window,date\na,Ann,43.7600,-79.7300,09:30-09:30,2026-12-01\nb,Bob,43.7400,-79.7500,16:00-16:00,2026-12-01\n",
+    );
+    let days: Vec<&str> = DAYS
+        .iter()
+        .copied()
+        .chain([one.as_str(), two.as_str()])
+        .collect();
+    for day in &days {
+        for therapists in [THERAPISTS, PRACTICE] {
+            let plan = plan_and_check(dir.path(), day, therapists, &[]);
+            for route in plan["routes"].as_array().unwrap() {
+                let mut free = 0;
+                for stop in route["stops"].as_array().unwrap() {
+                    let wait = stop["wait_s"].as_i64().unwrap_or(0);
+                    assert!(wait <= 20 * 60, "{day}: {stop}");
+                    free += stop["free_after_s"].as_i64().unwrap_or(0);
+                }
+                assert_eq!(route["free_s"].as_i64().unwrap(), free, "{day}");
+            }
+        }
+    }
+    // The late booking: lunch at home does not pin the departure.
+    let plan = plan_and_check(dir.path(), &one, THERAPISTS, &[]);
+    let leave = plan["routes"][0]["leave_s"].as_i64().unwrap();
+    assert!(leave >= 15 * 3600 + 30 * 60, "leaves at {leave}");
+    // The two far-apart bookings: the gap is free time after the first visit.
+    let plan = plan_and_check(dir.path(), &two, THERAPISTS, &[]);
+    assert!(
+        plan["routes"][0]["free_s"].as_i64().unwrap() > 4 * 3600,
+        "{plan}"
+    );
+}

@@ -19,7 +19,7 @@ pub use model::{
     treatment, AreaRule, Booking, Ineligible, Location, Lunch, Precision, Priority, Problem, Shift,
     Therapist, TREATMENTS,
 };
-pub use plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
+pub use plan::{Break, BreakPlace, Idle, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 pub use rng::SplitMix64;
 pub use solver::{measure, solve, Method, Objective, SolveOptions};
 pub use time::{Metres, Seconds, TimeWindow};

@@ -57,6 +57,16 @@ pub enum Stop {
     Break(Break),
 }
 
+/// Idle time around one visit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Idle {
+    /// Waiting at the client's door before set-up can begin (the plan avoids it by leaving
+    /// the previous place later, unless that would mean a longer drive).
+    pub at_door: Seconds,
+    /// Free time after pack-up (and a lunch taken there) before leaving for the next place.
+    pub free_after: Seconds,
+}
+
 /// One therapist's day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Itinerary {
@@ -113,9 +123,10 @@ impl Itinerary {
         self.back - self.leave
     }
 
-    /// Idle time at each visit, in visit order: waiting at the door beyond set-up (and
-    /// lunch taken there) before the session, plus lingering after pack-up (and lunch).
-    pub fn waits(&self, problem: &Problem) -> Vec<Seconds> {
+    /// Idle time around each visit, in visit order: waiting at the door before set-up (lunch
+    /// taken there aside), and free time between pack-up (and a lunch taken there) and
+    /// leaving.
+    pub fn idle(&self, problem: &Problem) -> Vec<Idle> {
         let therapist = problem
             .therapist_index(&self.therapist)
             .map(|t| &problem.therapists[t]);
@@ -136,7 +147,10 @@ impl Itinerary {
             let lunch_after = break_here(Some(i + 1)).map_or(Seconds(0), |b| b.end - b.start);
             let before = v.start - setup - ready;
             let after = v.departure - v.end - packup - lunch_after;
-            out.push(Seconds(before.0.max(0) + after.0.max(0)));
+            out.push(Idle {
+                at_door: Seconds(before.0.max(0)),
+                free_after: Seconds(after.0.max(0)),
+            });
         }
         out
     }

@@ -139,6 +139,12 @@ proptest! {
             let v = check(&p, &m, plan);
             prop_assert!(v.is_empty(), "{:?}", v);
             prop_assert_eq!(plan.served() + plan.unassigned.len(), specs.len());
+            // Honest days: nobody waits long at a door when leaving later would do.
+            for it in &plan.itineraries {
+                for idle in it.idle(&p) {
+                    prop_assert!(idle.at_door <= Seconds::from_minutes(20), "{:?} in {:?}", idle, it);
+                }
+            }
         }
         prop_assert!(key(&p, &exact) <= key(&p, &heur));
     }

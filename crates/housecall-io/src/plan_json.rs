@@ -52,9 +52,12 @@ pub struct RouteDoc {
     /// Total session seconds.
     #[serde(default)]
     pub hands_on_s: i64,
-    /// Total idle seconds.
+    /// Total seconds waiting at doors.
     #[serde(default)]
     pub waiting_s: i64,
+    /// Total free seconds between visits.
+    #[serde(default)]
+    pub free_s: i64,
 }
 
 /// A visit (`"kind": "visit"`) or the lunch break (`"kind": "break"`).
@@ -98,9 +101,12 @@ pub enum StopDoc {
         drive_s: i64,
         /// Drive into this stop, metres.
         drive_m: i64,
-        /// Idle seconds at this stop.
+        /// Seconds waiting at the door before set-up.
         #[serde(default)]
         wait_s: i64,
+        /// Free seconds after pack-up (and lunch here) before leaving for the next place.
+        #[serde(default)]
+        free_after_s: i64,
     },
     /// The lunch break.
     Break {
@@ -165,29 +171,33 @@ pub fn plan_doc(problem: &Problem, plan: &Plan) -> PlanDoc {
         .itineraries
         .iter()
         .map(|it| {
-            let waits = it.waits(problem);
-            let mut wi = waits.iter();
+            let idle = it.idle(problem);
+            let mut wi = idle.iter();
             let stops = it
                 .stops
                 .iter()
                 .map(|s| match s {
-                    Stop::Visit(v) => StopDoc::Visit {
-                        booking: v.booking.clone(),
-                        client: client(&v.booking),
-                        area: area(&v.booking),
-                        located_by: located_by(&v.booking),
-                        arrival_s: v.arrival.0,
-                        arrival: v.arrival.clock(),
-                        start_s: v.start.0,
-                        start: v.start.clock(),
-                        end_s: v.end.0,
-                        end: v.end.clock(),
-                        departure_s: v.departure.0,
-                        departure: v.departure.clock(),
-                        drive_s: v.drive_time.0,
-                        drive_m: v.drive_distance.0,
-                        wait_s: wi.next().map_or(0, |w| w.0),
-                    },
+                    Stop::Visit(v) => {
+                        let idle = wi.next().copied().unwrap_or_default();
+                        StopDoc::Visit {
+                            booking: v.booking.clone(),
+                            client: client(&v.booking),
+                            area: area(&v.booking),
+                            located_by: located_by(&v.booking),
+                            arrival_s: v.arrival.0,
+                            arrival: v.arrival.clock(),
+                            start_s: v.start.0,
+                            start: v.start.clock(),
+                            end_s: v.end.0,
+                            end: v.end.clock(),
+                            departure_s: v.departure.0,
+                            departure: v.departure.clock(),
+                            drive_s: v.drive_time.0,
+                            drive_m: v.drive_distance.0,
+                            wait_s: idle.at_door.0,
+                            free_after_s: idle.free_after.0,
+                        }
+                    }
                     Stop::Break(b) => {
                         let (at, booking) = match &b.place {
                             BreakPlace::Start => ("start", None),
@@ -218,7 +228,8 @@ pub fn plan_doc(problem: &Problem, plan: &Plan) -> PlanDoc {
                 total_drive_s: it.drive_time().0,
                 total_drive_m: it.drive_distance().0,
                 hands_on_s: it.hands_on().0,
-                waiting_s: waits.iter().map(|w| w.0).sum(),
+                waiting_s: idle.iter().map(|w| w.at_door.0).sum(),
+                free_s: idle.iter().map(|w| w.free_after.0).sum(),
             }
         })
         .collect();

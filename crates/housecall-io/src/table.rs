@@ -1,7 +1,7 @@
 //! The itinerary a therapist reads the evening before, as a plain-text table, and the same
 //! plan as CSV rows for spreadsheets.
 
-use housecall_core::{BreakPlace, Plan, Problem, Stop};
+use housecall_core::{BreakPlace, Plan, Problem, Seconds, Stop};
 use std::fmt::Write;
 
 /// How to show a booking's place: an address column when the file has one, else coordinates.
@@ -17,6 +17,17 @@ pub fn place_labels(problem: &Problem, file: &crate::BookingsFile) -> Vec<String
                 })
         })
         .collect()
+}
+
+/// A line for free time from `from` to `to`, when it is a minute or more.
+fn free_line(o: &mut String, from: Seconds, to: Seconds) {
+    if (to - from).round_minutes() > 0 {
+        let _ = writeln!(
+            o,
+            "      {from}-{to}  free ({})",
+            (to - from).duration_text()
+        );
+    }
 }
 
 fn cut(s: &str, n: usize) -> String {
@@ -45,9 +56,29 @@ pub fn write_table(problem: &Problem, plan: &Plan, places: &[String]) -> String 
             "  {:>2}  {:<6}  {:<11}  {:<20}  {:<26}  {:<22}  {:>15}  {:>6}",
             "#", "arrive", "session", "client", "place", "treatment", "drive", "wait"
         );
-        let waits = it.waits(problem);
+        let idle = it.idle(problem);
         let mut n = 0;
+        let packup = problem
+            .therapist_index(&it.therapist)
+            .map_or(Seconds(0), |t| problem.therapists[t].packup);
+        // Free time between pack-up and leaving, shown after the visit and around a lunch
+        // taken at that place.
+        let mut free: Option<(Seconds, Seconds)> = None;
+        let mut last: Option<&str> = None;
         for stop in &it.stops {
+            if let Some((from, to)) = free.take() {
+                match stop {
+                    Stop::Break(b) if matches!(&b.place, BreakPlace::Booking(id) if Some(id.as_str()) == last) =>
+                    {
+                        free_line(&mut o, from, b.start);
+                        free = Some((b.end, to));
+                    }
+                    _ => free_line(&mut o, from, to),
+                }
+            }
+            if let Stop::Visit(v) = stop {
+                last = Some(&v.booking);
+            }
             match stop {
                 Stop::Visit(v) => {
                     let b = booking(&v.booking);
@@ -73,8 +104,9 @@ pub fn write_table(problem: &Problem, plan: &Plan, places: &[String]) -> String 
                             v.drive_time.round_minutes(),
                             v.drive_distance.km()
                         ),
-                        format!("{} min", waits[n].round_minutes()),
+                        format!("{} min", idle[n].at_door.round_minutes()),
                     );
+                    free = Some((v.end + packup, v.departure));
                     n += 1;
                 }
                 Stop::Break(b) => {
@@ -91,6 +123,9 @@ pub fn write_table(problem: &Problem, plan: &Plan, places: &[String]) -> String 
                 }
             }
         }
+        if let Some((from, to)) = free {
+            free_line(&mut o, from, to);
+        }
         let _ = writeln!(
             o,
             "  {}  home (drive {} min, {:.1} km)",
@@ -98,14 +133,16 @@ pub fn write_table(problem: &Problem, plan: &Plan, places: &[String]) -> String 
             it.return_drive_time.round_minutes(),
             it.return_drive_distance.km()
         );
-        let waiting: housecall_core::Seconds = waits.iter().copied().sum();
+        let waiting: Seconds = idle.iter().map(|i| i.at_door).sum();
+        let spare: Seconds = idle.iter().map(|i| i.free_after).sum();
         let _ = writeln!(
             o,
-            "  drive {}, {:.1} km | hands-on {} | waiting {} | day {}\n",
+            "  drive {}, {:.1} km | hands-on {} | waiting {} | free {} | day {}\n",
             it.drive_time().duration_text(),
             it.drive_distance().km(),
             it.hands_on().duration_text(),
             waiting.duration_text(),
+            spare.duration_text(),
             it.day_length().duration_text()
         );
     }
@@ -157,12 +194,13 @@ pub fn write_plan_csv(problem: &Problem, plan: &Plan) -> String {
         "drive_min",
         "drive_km",
         "wait_min",
+        "free_min",
         "note",
     ];
     let _ = w.write_record(head);
     for it in &plan.itineraries {
         let date = it.date.map_or(String::new(), |d| d.to_string());
-        let waits = it.waits(problem);
+        let idle = it.idle(problem);
         let mut n = 0;
         for stop in &it.stops {
             let row: Vec<String> = match stop {
@@ -184,7 +222,8 @@ pub fn write_plan_csv(problem: &Problem, plan: &Plan) -> String {
                         v.departure.clock(),
                         v.drive_time.round_minutes().to_string(),
                         format!("{:.1}", v.drive_distance.km()),
-                        waits[n - 1].round_minutes().to_string(),
+                        idle[n - 1].at_door.round_minutes().to_string(),
+                        idle[n - 1].free_after.round_minutes().to_string(),
                         String::new(),
                     ]
                 }
@@ -204,6 +243,7 @@ pub fn write_plan_csv(problem: &Problem, plan: &Plan) -> String {
                         String::new(),
                         b.start.clock(),
                         b.end.clock(),
+                        String::new(),
                         String::new(),
                         String::new(),
                         String::new(),

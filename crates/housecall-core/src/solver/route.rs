@@ -3,7 +3,9 @@
 //! The forward simulation leaves as early as allowed, waits at the door for a window when
 //! early, and places the lunch break in the gap (before or after a drive) that lets the day
 //! end earliest. [`Scheduler::timed`] then delays the departure as far as it can without
-//! ending later, which removes avoidable waiting.
+//! ending later, and leaves every place as late as the next session allows (without a longer
+//! drive), so that idle time is spent at home or as free time after a visit, never as
+//! waiting at a client's door.
 
 use super::instance::Instance;
 
@@ -233,7 +235,84 @@ impl Scheduler<'_, '_> {
             },
         };
         timed.cost = self.simulate(seq, lo, at, Some(&mut timed)).ok()?;
+        self.leave_late(seq, &mut timed);
         Some(timed)
+    }
+
+    /// Moves each departure (and a lunch taken just before or after the drive) as late as
+    /// the next session's start allows, keeping every session where it is: the therapist
+    /// arrives as set-up must begin instead of waiting at the door. A later departure may
+    /// meet heavier traffic; it is taken only while the extra driving is at most a quarter of
+    /// the waiting it removes. A lunch at a door that would leave a wait after it is taken
+    /// before the drive instead.
+    fn leave_late(&self, seq: &[usize], timed: &mut Timed) {
+        let inst = self.inst;
+        let s = &inst.shifts[self.shift];
+        let (la, lb, ll) = s.lunch.unwrap_or((0, 0, 0));
+        for k in (0..seq.len()).rev() {
+            let b = &inst.bookings[seq[k]];
+            let from = if k == 0 {
+                s.start_loc
+            } else {
+                inst.bookings[seq[k - 1]].loc
+            };
+            let drive = |t: i64| inst.matrix.secs(from, b.loc, t);
+            let setup_from = timed.stops[k].start - b.setup.unwrap_or(s.setup);
+            let old = if k == 0 {
+                timed.leave
+            } else {
+                timed.stops[k - 1].departure
+            };
+            // The earliest departure allowed and the latest arrival that keeps the session.
+            let (mut floor, mut arrive_by) = (old, setup_from);
+            if matches!(timed.lunch, Some((LunchAt::Door(g), _, _)) if g == k) {
+                let end = lb.min(setup_from);
+                let (ls, le) = (old.max(la), old.max(la) + ll);
+                if end < setup_from && le <= lb && le + drive(le) <= setup_from {
+                    // Lunch before leaving, so that nobody waits at the door after it.
+                    timed.lunch = Some((LunchAt::Place(k), ls, le));
+                    floor = le;
+                } else {
+                    timed.lunch = Some((LunchAt::Door(k), end - ll, end));
+                    arrive_by = end - ll;
+                }
+            }
+            // FIFO: arrival never decreases with departure, so the latest departure that
+            // arrives in time is found by bisection.
+            let (mut lo, mut hi) = (floor, arrive_by.max(floor));
+            while lo < hi {
+                let mid = lo + (hi - lo + 1) / 2;
+                if mid + drive(mid) <= arrive_by {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            // Back off a minute at a time while the extra driving outweighs the wait saved
+            // (at `floor` itself there is none).
+            let d_floor = drive(floor);
+            let mut t = lo;
+            while t > floor && 4 * (drive(t) - d_floor) > t - floor {
+                t = (t - 60).max(floor);
+            }
+            if matches!(timed.lunch, Some((LunchAt::Place(g), _, _)) if g == k) {
+                // Lunch just before leaving: as late as its window allows.
+                let end = lb.min(t);
+                timed.lunch = Some((LunchAt::Place(k), end - ll, end));
+            }
+            if t == old {
+                continue;
+            }
+            let d = drive(t);
+            if k == 0 {
+                timed.leave = t;
+            } else {
+                timed.stops[k - 1].departure = t;
+            }
+            timed.cost.drive += d - timed.stops[k].drive;
+            timed.stops[k].drive = d;
+            timed.stops[k].arrival = t + d;
+        }
     }
 }
 
