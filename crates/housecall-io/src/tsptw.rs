@@ -112,7 +112,17 @@ pub fn parse_tsptw(name: &str, bytes: Vec<u8>) -> Result<TsptwInstance, InputErr
     };
     let potvin_bengio = body.first().is_some_and(|r| r.1.len() == 7);
     if potvin_bengio {
-        for (line, v) in body.iter().take(n).filter(|r| r.1.len() == 7) {
+        if let Some((line, v)) = body.iter().take(n).find(|r| r.1.len() != 7) {
+            return Err(InputError::at(
+                name,
+                *line,
+                format!(
+                    "a node row has {} values; expected 7: number, x, y, demand, ready time, due date, service time",
+                    v.len()
+                ),
+            ));
+        }
+        for (line, v) in body.iter().take(n) {
             within(*line, 1, "x", v[1], -MAX_COORD, MAX_COORD);
             within(*line, 2, "y", v[2], -MAX_COORD, MAX_COORD);
             for (k, what) in [(4, "ready time"), (5, "due date"), (6, "service time")] {
