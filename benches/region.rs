@@ -1,5 +1,6 @@
 //! Loading the shipped region and building a 100 x 100 travel matrix over its road graph
-//! (every time bin of the rush-hour profiles), as every `plan` does.
+//! (every time bin of the rush-hour profiles), as every `plan` does; and the matrix of a
+//! large practice, 2,000 locations (issue 8: under 2 s).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use housecall_core::{Location, SplitMix64, TravelModel};
@@ -24,6 +25,12 @@ fn bench(c: &mut Criterion) {
     c.bench_function("region_load_and_matrix_100", |b| {
         b.iter(|| Region::western_gta().road_model().matrix(black_box(&locs)))
     });
+    let model = Region::western_gta().road_model();
+    let many = points(2_000);
+    let mut group = c.benchmark_group("region_matrix");
+    group.sample_size(10);
+    group.bench_function("matrix_2000", |b| b.iter(|| model.matrix(black_box(&many))));
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -7,7 +7,7 @@
 //! to park and reach the door.
 //!
 //! Times are computed at fixed departure times (every 30 minutes from 06:00 to 20:00 when the
-//! profiles vary), made FIFO (leaving later never arrives earlier), and interpolated between
+//! profiles vary, leaving out those where no speed changes), made FIFO (leaving later never arrives earlier), and interpolated between
 //! them, exactly as [`housecall_core::TravelMatrix`] does, so plans and the checker agree.
 
 use crate::profiles::SpeedProfiles;
@@ -17,6 +17,24 @@ use housecall_core::{
     TravelModel,
 };
 use rayon::prelude::*;
+
+/// Most entries of the per-node shortest-path table in [`RoadModel::matrix`] (per time bin);
+/// above it (a large imported graph) each location runs its own search.
+const NODE_TABLE_CELLS: usize = 4_000_000;
+
+/// Shortest paths `(milliseconds, metres)` from graph nodes, `table[from][to]`, at one time
+/// bin (rows only for the nodes searched from).
+type NodeTable = Vec<Vec<(u64, u64)>>;
+
+/// Whole seconds of `ms` milliseconds, half a second rounding up.
+fn whole_secs(ms: u64) -> i64 {
+    ((ms + 500) / 1000) as i64
+}
+
+/// A value in a 32-bit matrix cell; anything longer is unreachable in practice.
+fn cell(v: i64) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
 
 /// How locations reach the graph.
 #[derive(Clone, Debug)]
@@ -86,7 +104,7 @@ impl RoadModel {
         } else {
             vec![Seconds(0)]
         };
-        let edge_ms = bins
+        let edge_ms: Vec<Vec<u64>> = bins
             .iter()
             .map(|&t| {
                 graph
@@ -99,7 +117,7 @@ impl RoadModel {
                     .collect()
             })
             .collect();
-        let local_factor = bins
+        let local_factor: Vec<[f64; 2]> = bins
             .iter()
             .map(|&t| {
                 [
@@ -108,6 +126,16 @@ impl RoadModel {
                 ]
             })
             .collect();
+        // A knot whose speeds equal both neighbours' (midday, the evening) adds nothing to the
+        // interpolation: it is left out, which makes every matrix smaller and faster.
+        let same =
+            |a: usize, b: usize| edge_ms[a] == edge_ms[b] && local_factor[a] == local_factor[b];
+        let keep: Vec<usize> = (0..bins.len())
+            .filter(|&k| k == 0 || k + 1 == bins.len() || !(same(k - 1, k) && same(k, k + 1)))
+            .collect();
+        let bins = keep.iter().map(|&k| bins[k]).collect();
+        let edge_ms = keep.iter().map(|&k| edge_ms[k].clone()).collect();
+        let local_factor = keep.iter().map(|&k| local_factor[k]).collect();
         RoadModel {
             graph,
             access,
@@ -170,10 +198,7 @@ impl RoadModel {
             let (ams, am) = self.local(gap, to.zone, bin);
             best = best.min((ms + ams, m + am));
         }
-        (
-            (best.0 as f64 / 1000.0).round() as i64 + self.access.overhead.0,
-            best.1 as i64,
-        )
+        (whole_secs(best.0) + self.access.overhead.0, best.1 as i64)
     }
 }
 
@@ -202,12 +227,86 @@ impl TravelModel for RoadModel {
         self.bins.clone()
     }
 
+    /// The same values as [`RoadModel::drive`] for every pair, computed many-to-many: shortest
+    /// paths from each graph node that some location joins the graph at, once per time bin
+    /// (on a small graph such as the shipped one; one search per location and bin on a
+    /// large imported one), great-circle distances once per pair, and the access and egress
+    /// legs once per location and bin.
     fn matrix(&self, locations: &[Location]) -> TravelMatrix {
         let n = locations.len();
         let nb = self.bins.len();
-        let snaps: Vec<Snap> = locations.iter().map(|&l| self.snap(l)).collect();
-        // One shortest-path tree per (bin, source), in parallel, each filling its row of the
-        // matrix in place: cell (bin * n + from) * n + to.
+        let snaps: Vec<Snap> = locations.par_iter().map(|&l| self.snap(l)).collect();
+        // The k-th snap node of location i, `node[i * per + k]` (`usize::MAX` for none), and
+        // the local leg to it at `bin`, `legs[(bin * n + i) * per + k]`: laid out so that a
+        // row of the matrix reads both in order.
+        let per = self.access.snaps;
+        let node: Vec<usize> = snaps
+            .iter()
+            .flat_map(|s| (0..per).map(|k| s.nodes.get(k).map_or(usize::MAX, |x| x.0)))
+            .collect();
+        let legs: Vec<(u64, u64)> = (0..nb)
+            .into_par_iter()
+            .flat_map_iter(|bin| {
+                snaps.iter().flat_map(move |s| {
+                    (0..per).map(move |k| {
+                        s.nodes.get(k).map_or((u64::MAX, u64::MAX), |&(_, gap)| {
+                            self.local(gap, s.zone, bin)
+                        })
+                    })
+                })
+            })
+            .collect();
+        let leg = |i: usize, bin: usize, k: usize| legs[(bin * n + i) * per + k];
+        // Great-circle metres of every pair, once for all bins.
+        let mut gc = vec![0f64; n * n];
+        gc.par_chunks_mut(n.max(1))
+            .enumerate()
+            .for_each(|(i, row)| {
+                for (j, g) in row.iter_mut().enumerate() {
+                    *g = great_circle_m(locations[i], locations[j]);
+                }
+            });
+        // Shortest paths from every snap node, per bin, when that table stays small.
+        let mut sources: Vec<usize> = snaps
+            .iter()
+            .flat_map(|s| s.nodes.iter().map(|x| x.0))
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let nodes = self.graph.nodes.len();
+        let per_node: Option<Vec<NodeTable>> =
+            (sources.len() * nodes <= NODE_TABLE_CELLS).then(|| {
+                (0..nb)
+                    .into_par_iter()
+                    .map(|bin| {
+                        let mut table = vec![Vec::new(); nodes];
+                        for &a in &sources {
+                            table[a] = self.graph.shortest_from(&[(a, 0, 0)], &self.edge_ms[bin]);
+                        }
+                        table
+                    })
+                    .collect()
+            });
+        // One shortest-path tree per (bin, source) location: the best over its snap nodes of
+        // access leg plus the path from that node (the same as a search seeded at all of them).
+        let tree = |i: usize, bin: usize| -> Vec<(u64, u64)> {
+            let Some(table) = &per_node else {
+                return self.tree(&snaps[i], bin);
+            };
+            let mut best = vec![(u64::MAX, u64::MAX); nodes];
+            for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
+                let (ams, am) = leg(i, bin, k);
+                for (b, &(ms, m)) in table[bin][a].iter().enumerate() {
+                    if ms != u64::MAX {
+                        best[b] = best[b].min((ams + ms, am + m));
+                    }
+                }
+            }
+            best
+        };
+        let overhead = self.access.overhead.0;
+        // One row (bin, from) of the matrix at a time, in parallel, filled in place:
+        // cell (bin * n + from) * n + to.
         let mut time = vec![0i32; nb * n * n];
         let mut distance = vec![0i32; nb * n * n];
         time.par_chunks_mut(n.max(1))
@@ -215,21 +314,50 @@ impl TravelModel for RoadModel {
             .enumerate()
             .for_each(|(x, (t, d))| {
                 let (bin, i) = (x / n, x % n);
-                let tree = self.tree(&snaps[i], bin);
+                let tr = tree(i, bin);
+                let from = &snaps[i];
+                // Milliseconds per great-circle metre on local streets from here at `bin`.
+                let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
+                    * self.local_factor[bin][from.zone]
+                    * 1000.0;
+                let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
                 for (j, to) in snaps.iter().enumerate() {
-                    let (secs, metres) = self.knot(&tree, &snaps[i], to, bin);
-                    (t[j], d[j]) = (secs as i32, metres as i32);
+                    if from.at == to.at {
+                        (t[j], d[j]) = (0, 0);
+                        continue;
+                    }
+                    let mut best = (u64::MAX, u64::MAX);
+                    for k in 0..per {
+                        let b = node[j * per + k];
+                        if b == usize::MAX || tr[b].0 == u64::MAX {
+                            continue;
+                        }
+                        let ((ms, m), (ems, em)) = (tr[b], row_legs[j * per + k]);
+                        best = best.min((ms + ems, m + em));
+                    }
+                    // The local streets all the way, unless the graph is surely faster (the
+                    // margin covers rounding).
+                    let g = gc[i * n + j];
+                    if g * local_ms_per_m <= best.0 as f64 + 2.0 {
+                        best = best.min(self.local(g, from.zone, bin));
+                    }
+                    let secs = whole_secs(best.0) + overhead;
+                    (t[j], d[j]) = (cell(secs), cell(best.1 as i64));
                 }
             });
-        let mut secs = vec![0i64; nb];
-        for pair in 0..n * n {
-            for (b, s) in secs.iter_mut().enumerate() {
-                *s = time[b * n * n + pair] as i64;
-            }
-            make_fifo(&self.bins, &mut secs);
-            for (b, s) in secs.iter().enumerate() {
-                time[b * n * n + pair] = *s as i32;
-            }
+        // FIFO, as `make_fifo` does per pair, a whole bin at a time from the last: a knot may
+        // not exceed waiting until the next knot plus the time from there.
+        for k in (0..nb.saturating_sub(1)).rev() {
+            let wait = cell(self.bins[k + 1].0 - self.bins[k].0);
+            let (here, later) = time.split_at_mut((k + 1) * n * n);
+            here[k * n * n..]
+                .par_chunks_mut(n.max(1))
+                .zip(later[..n * n].par_chunks(n.max(1)))
+                .for_each(|(h, l)| {
+                    for (a, b) in h.iter_mut().zip(l) {
+                        *a = (*a).min(wait.saturating_add(*b));
+                    }
+                });
         }
         TravelMatrix::from_parts(n, self.bins.clone(), time, distance)
     }

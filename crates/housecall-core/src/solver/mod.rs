@@ -49,7 +49,9 @@ pub struct SolveOptions {
     pub threads: usize,
     /// Ruin-and-recreate rounds per search.
     pub iterations: usize,
-    /// Wall-clock limit for the search, if any.
+    /// Wall-clock limit for the whole solve, if any, counted from the call: building the
+    /// travel matrix and the first plan count against it, and the search stops when it is
+    /// spent (the first plan and its descent are always completed).
     pub time_limit: Option<Duration>,
     /// Exact where possible, or always heuristic.
     pub method: Method,
@@ -128,6 +130,7 @@ impl Score {
 /// assert!(check(&problem, &model, &plan).is_empty());
 /// ```
 pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) -> Plan {
+    let started = Instant::now();
     let inst = Instance::new(problem, model);
     let n = inst.n();
     let shifts_of = feasible_shifts(&inst);
@@ -154,7 +157,7 @@ pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) ->
             .map(|(s, c)| exact::best_route(&inst, s, c))
             .collect()
     } else {
-        heuristic(&inst, &shifts_of, &candidates, opts)
+        heuristic(&inst, &shifts_of, &candidates, opts, started)
     };
     assemble(&inst, &shifts_of, routes, exact)
 }
@@ -176,8 +179,9 @@ fn heuristic(
     shifts_of: &[Vec<usize>],
     cands: &[usize],
     opts: &SolveOptions,
+    started: Instant,
 ) -> Vec<Vec<usize>> {
-    let limit = opts.time_limit.map(|d| (Instant::now(), d));
+    let limit = opts.time_limit.map(|d| (started, d));
     let threads = opts.threads.max(1);
     let run = |i: usize| {
         let seed = opts

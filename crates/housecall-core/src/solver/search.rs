@@ -54,6 +54,8 @@ pub(crate) struct Search<'a, 'p> {
     /// What a route costs for being used at all, in the moves' comparisons: zero, or more
     /// than any saving in travel under [`Objective::RoutesThenTravel`].
     route_fixed: i64,
+    /// When the time limit is spent: the descent stops improving then.
+    deadline: Option<Instant>,
 }
 
 /// The cost of using a route under [`Objective::RoutesThenTravel`].
@@ -148,7 +150,13 @@ impl<'a, 'p> Search<'a, 'p> {
                 Objective::Travel => 0,
                 Objective::RoutesThenTravel => ROUTE_FIXED,
             },
+            deadline: None,
         }
+    }
+
+    /// Whether the time limit is spent.
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
     /// What the moves compare for a route of `len` visits costing `c`.
@@ -638,15 +646,16 @@ impl<'a, 'p> Search<'a, 'p> {
     pub fn local_search(&mut self, st: &mut State) {
         loop {
             if self.neighbours.is_empty() {
-                while self.intra_moves(st)
-                    || self.relocate_inter(st)
-                    || self.swap_inter(st)
-                    || self.two_opt_star(st)
+                while !self.out_of_time()
+                    && (self.intra_moves(st)
+                        || self.relocate_inter(st)
+                        || self.swap_inter(st)
+                        || self.two_opt_star(st))
                 {}
             } else {
-                while self.intra_moves(st) || self.granular_inter(st) {}
+                while !self.out_of_time() && (self.intra_moves(st) || self.granular_inter(st)) {}
             }
-            if !self.insert_unassigned(st) {
+            if self.out_of_time() || !self.insert_unassigned(st) {
                 break;
             }
         }
@@ -1041,6 +1050,7 @@ impl<'a, 'p> Search<'a, 'p> {
         iterations: usize,
         limit: Option<(Instant, std::time::Duration)>,
     ) -> State {
+        self.deadline = limit.and_then(|(start, d)| start.checked_add(d));
         let mut cur = self.construct(bookings);
         self.local_search(&mut cur);
         let mut best = cur.clone();
