@@ -5,7 +5,8 @@
     python3 scripts/derive-region-data.py ../shared/geodata
 
 Outputs (formats documented in data/README.md):
-  areas.geojson        service-area polygons, simplified (Douglas-Peucker, ~60 m), 4 decimals
+  areas.geojson        service-area polygons from the full-resolution boundaries, simplified
+                       within ~5 m (Douglas-Peucker), 5 decimals
   postal_codes.csv     full postal codes: code,lat,lon (lat and lon empty where GeoNames'
                        point is suspect: such codes are placed at their FSA's centre)
   fsa.csv              forward sortation areas at the median of their codes: fsa,lat,lon,codes
@@ -18,7 +19,6 @@ import csv, json, math, os, sys
 
 SRC = sys.argv[1] if len(sys.argv) > 1 else "../shared/geodata"
 OUT = "data/region"
-TOL = 0.0006  # degrees, about 50-65 m here
 
 def dp(points, tol):
     """Douglas-Peucker simplification of an open polyline."""
@@ -37,9 +37,63 @@ def dp(points, tol):
         return [a, b]
     return dp(points[: idx + 1], tol)[:-1] + dp(points[idx:], tol)
 
+def hull(points):
+    """Convex hull (Andrew's monotone chain), counter-clockwise, closed."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+    lower, upper = [], []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    h = lower[:-1] + upper[:-1]
+    return h + [h[0]]
+
+def octagon(lon, lat, metres):
+    """A small octagon around a point, for a postal code outside a town's hull."""
+    dy = metres / 111_320
+    dx = metres / (111_320 * math.cos(math.radians(lat)))
+    pts = [[round(lon + dx * math.cos(math.pi * k / 4), 5), round(lat + dy * math.sin(math.pi * k / 4), 5)] for k in range(8)]
+    return pts + [pts[0]]
+
+def orangeville():
+    """No official boundary is at hand: the convex hull of the GeoNames postal codes named
+    Orangeville within CORE_KM of their median (the town), plus an octagon of OUTLIER_M
+    around each code farther out (rural routes served from the Orangeville post office), so
+    that every Orangeville postal code lies in the area. Marked approximate."""
+    rows = [r for r in csv.DictReader(open(f"{SRC}/postal/geonames_postal_codes_gta_west.csv"))
+            if r["place_name"] == "Orangeville" and r["suspect"] == "0"]
+    pts = [(float(r["lon"]), float(r["lat"])) for r in rows]
+    mlon = sorted(p[0] for p in pts)[len(pts) // 2]
+    mlat = sorted(p[1] for p in pts)[len(pts) // 2]
+    km = lambda p: math.hypot((p[0] - mlon) * 111.32 * math.cos(math.radians(mlat)), (p[1] - mlat) * 111.32)
+    core = [p for p in pts if km(p) <= CORE_KM]
+    out = sorted(set(p for p in pts if km(p) > CORE_KM))
+    # Scaled out about the median so that the codes at its corners lie inside, not on it.
+    scale = 1 + HULL_MARGIN_KM / CORE_KM
+    h = [(mlon + (x - mlon) * scale, mlat + (y - mlat) * scale) for x, y in hull(core)]
+    shape = [[[[round(x, 5), round(y, 5)] for x, y in h]]]
+    shape += [[octagon(x, y, OUTLIER_M)] for x, y in out]
+    src = (f"APPROXIMATION: convex hull of the {len(core)} GeoNames postal-code points named \"Orangeville\" "
+           f"within {CORE_KM} km of their median, plus {OUTLIER_M} m around each of the {len(out)} farther out "
+           "(postal/geonames_postal_codes_gta_west.csv). Not an official boundary.")
+    return shape, src
+
+CORE_KM = 3.0
+HULL_MARGIN_KM = 0.04
+OUTLIER_M = 150
+FINE = 0.00005  # degrees, about 4-6 m: full-resolution boundaries, simplified only this much
+
 def ring(r):
-    s = dp(r, TOL)
-    s = [[round(x, 4), round(y, 4)] for x, y in s]
+    s = dp(r, FINE)
+    s = [[round(x, 5), round(y, 5)] for x, y in s]
     if s[0] != s[-1]:
         s.append(s[0])
     return s if len(s) >= 4 else None
@@ -54,20 +108,38 @@ def polys(geom):
     return out
 
 def areas():
-    munis = json.load(open(f"{SRC}/boundaries/service_area_municipalities.geojson"))
+    """Service areas from the full-resolution boundaries: Ontario MNRF municipal boundaries
+    (mainland and islands, not water), Toronto wards 1-3 as Etobicoke, the Guelph wards,
+    and the approximate Orangeville."""
+    lio = json.load(open(f"{SRC}/boundaries/ontario_municipal_boundary_lower_single_tier_gtha.geojson"))
     wards = json.load(open(f"{SRC}/boundaries/toronto_wards_2018.geojson"))
-    feats = []
+    guelph = json.load(open(f"{SRC}/boundaries/guelph_wards_2018.geojson"))
+    lio_src = ('Ontario MNRF/LIO "Municipal Boundary - Lower and Single Tier" (effective 2024-02-15), '
+               "GTHA subset as stored in github.com/turtlemania08/gtha-map, OGL-Ontario")
     etob = []
     for f in wards["features"]:
         if f["properties"]["ward"] in ("01", "02", "03"):
             etob += polys(f["geometry"])
-    # Most specific first: a point in Etobicoke is reported as Etobicoke, not Toronto.
-    feats.append(("Etobicoke", etob, "City of Toronto wards 1-3 (2018), OGL-Toronto", False))
-    for f in munis["features"]:
-        p = f["properties"]
-        if p["name"] == "Burlington":
-            continue
-        feats.append((p["name"], polys(f["geometry"]), p["source"], bool(p.get("approximate"))))
+    oville, oville_src = orangeville()
+    # Lookup order: most specific first (a point in Etobicoke is Etobicoke, not Toronto);
+    # Orangeville's outlying codes win over the rural municipality around them.
+    feats = [("Etobicoke", etob, "City of Toronto wards 1-3 (2018), OGL-Toronto", False),
+             ("Orangeville", oville, oville_src, True)]
+    names = {"TORONTO": "Toronto", "MISSISSAUGA": "Mississauga", "BRAMPTON": "Brampton",
+             "CALEDON": "Caledon", "OAKVILLE": "Oakville", "MILTON": "Milton",
+             "HALTON HILLS": "Halton Hills"}
+    for short, name in names.items():
+        shape = []
+        for f in lio["features"]:
+            p = f["properties"]
+            if p["MUNICIPAL_NAME_SHORTFORM"] == short and p["MUNICIPAL_AREA_EXTENT_TYPE"] != "Water":
+                shape += polys(f["geometry"])
+        feats.append((name, shape, lio_src, False))
+    g = []
+    for f in guelph["features"]:
+        g += polys(f["geometry"])
+    feats.append(("Guelph", g, "City of Guelph wards (2018) as stored in github.com/opennorth/represent-canada-data, "
+                  "City of Guelph Open Government Licence", False))
     doc = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": n, "source": s, "approximate": a},
          "geometry": {"type": "MultiPolygon", "coordinates": c}} for n, c, s, a in feats]}

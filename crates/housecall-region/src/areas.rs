@@ -3,8 +3,10 @@
 //! so more specific areas (Etobicoke) come before the ones around them (Toronto).
 
 use crate::RegionError;
-use geo::{Area, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
+use geo::{Area, BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 use housecall_core::Location;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -56,12 +58,18 @@ impl ServiceArea {
     }
 }
 
-/// The areas of a region, in lookup order.
+/// The areas of a region, in lookup order, with a spatial index over their polygons.
 #[derive(Clone, Debug, Default)]
 pub struct ServiceAreas {
     /// The areas.
     pub areas: Vec<ServiceArea>,
+    /// The bounding box of every polygon, with `(area, polygon)` indices: a lookup tests only
+    /// the polygons whose box holds the point.
+    index: RTree<PolygonBox>,
 }
+
+/// A polygon's bounding box with its `(area, polygon)` indices.
+type PolygonBox = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
 
 fn polygon(rings: &[Vec<[f64; 2]>]) -> Polygon<f64> {
     let ring = |r: &Vec<[f64; 2]>| {
@@ -98,16 +106,43 @@ impl ServiceAreas {
                 },
             })
             .collect();
-        Ok(ServiceAreas { areas })
+        Ok(ServiceAreas::new(areas))
     }
 
-    /// The name of the area containing `loc`, if any.
+    /// The areas, indexed for lookups; `areas` in lookup order.
+    pub fn new(areas: Vec<ServiceArea>) -> Self {
+        let boxes = areas
+            .iter()
+            .enumerate()
+            .flat_map(|(a, area)| {
+                area.shape
+                    .0
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(k, poly)| {
+                        let r = poly.bounding_rect()?;
+                        let rect =
+                            Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                        Some(GeomWithData::new(rect, (a, k)))
+                    })
+            })
+            .collect();
+        ServiceAreas {
+            areas,
+            index: RTree::bulk_load(boxes),
+        }
+    }
+
+    /// The name of the area containing `loc`, if any (the first in lookup order).
     pub fn area_of(&self, loc: Location) -> Option<&str> {
         let p = Point::new(loc.lon, loc.lat);
-        self.areas
-            .iter()
-            .find(|a| a.shape.contains(&p))
-            .map(|a| a.name.as_str())
+        self.index
+            .locate_all_at_point(&[loc.lon, loc.lat])
+            .map(|g| g.data)
+            .filter(|&(a, k)| self.areas[a].shape.0[k].contains(&p))
+            .map(|(a, _)| a)
+            .min()
+            .map(|a| self.areas[a].name.as_str())
     }
 
     /// The area called `name` (case-insensitive), with its canonical name.
