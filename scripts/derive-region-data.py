@@ -237,12 +237,29 @@ EXTRA_EDGES = [
     ("BRAM_BCC", "H401_DIXIE", "Dixie Rd", "arterial", 60, 1.25),
     ("GUE_W", "GUE_DT", "Speedvale Ave / Woolwich St", "arterial", 50, 1.25),
     ("GUE_W", "GUE_S", "Hwy 6 (Hanlon Expwy)", "expressway", 80, 1.12),
+    # The northwest: the rural roads between Georgetown, Caledon and Brampton (issue 8's
+    # drive-time table; Georgetown - Orangeville was 56 min, 35-40 is usual).
+    ("GEORGETOWN", "CALEDON_VILLAGE", "Mountainview Rd / Winston Churchill Blvd / Hwy 10 (Terra Cotta)", "highway_2lane", 75, 1.12),
+    ("GEORGETOWN", "MAYFIELD_HWY10", "Mayfield Rd", "arterial", 70, 1.25),
+    ("MAYFIELD_HWY10", "BOLTON", "Mayfield Rd / Hwy 50", "arterial", 70, 1.25),
+    ("GEORGETOWN", "ERIN", "Trafalgar Rd / Ballinafad Rd", "highway_2lane", 65, 1.2),
+    ("CALEDON_EAST", "BRAM_SANDALWOOD_HURON", "Heart Lake Rd / Kennedy Rd", "arterial", 70, 1.2),
+    ("INGLEWOOD", "CALEDON_VILLAGE", "Olde Base Line / Hwy 10", "highway_2lane", 70, 1.25),
 ]
 
 # Corrections to the proposal's typical speeds (km/h), keyed by (from, to).
 SPEED_OVERRIDES = {
     # Hwy 25 north of the 407 into Milton is a four-lane regional road posted 70-80 km/h.
     ("H407_HWY25", "MILTON_DT"): 65,
+    # Off-peak typical speeds the proposal set too low for the table of issue 8.
+    ("QEW_TRAFALGAR", "OAK_DT"): 45,  # Trafalgar Rd, four lanes south of the QEW
+    ("H407_TRAFALGAR", "H401_TRAFALGAR"): 65,  # Trafalgar Rd north of the 407, rural
+    ("GARD_HUMBER", "TOR_DT"): 60,  # the Gardiner off-peak
+    ("QEW_427_GARDINER", "ETOB_CTR"): 40,  # Kipling Ave / Bloor St
+    ("ETOB_CTR", "H401_427"): 50,  # to the 427 and along it to the 401
+    ("BRAM_DT", "MAYFIELD_HWY10"): 48,  # Main St N / Hurontario north of Bovaird
+    ("QEW_ERINMILLS", "QEW_HURONTARIO"): 85,  # the QEW off-peak
+    ("QEW_HURONTARIO", "QEW_427_GARDINER"): 80,
 }
 
 def gc_m(a, b):
