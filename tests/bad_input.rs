@@ -369,11 +369,21 @@ fn many_bad_rows_are_capped_at_twenty() {
 fn time_limit_out_of_range() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "bookings.csv", row("b1,Ann,43.7,-79.7,,,"));
+    let tsptw = write(
+        dir.path(),
+        "t.txt",
+        "3\n0 5 7\n5 0 4\n7 4 0\n0 100\n2 20\n10 30\n",
+    );
     for t in ["1e20", "0", "-1", "nan", "inf"] {
         let arg = format!("--time-limit={t}");
-        let r = housecall(&["plan", &f, "--therapists", THERAPISTS, &arg]);
-        assert_eq!(r.code, 2, "{t}: {}", r.stderr);
-        assert!(r.stderr.contains("--time-limit"), "{}", r.stderr);
+        for args in [
+            vec!["plan", &f, "--therapists", THERAPISTS, &arg],
+            vec!["tsptw", &tsptw, &arg],
+        ] {
+            let r = housecall(&args);
+            assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+            assert!(r.stderr.contains("--time-limit"), "{}", r.stderr);
+        }
     }
 }
 

@@ -239,3 +239,29 @@ impl TravelModel for ExternalMatrix {
         "external matrix"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use housecall_core::{Therapist, TimeWindow};
+
+    /// A place the file does not have is unreachable, never a free drive (issue 8).
+    #[test]
+    fn unknown_places_are_unreachable() {
+        let home = Location {
+            lat: 43.7,
+            lon: -79.7,
+        };
+        let shift = TimeWindow::new(Seconds::hm(8, 0), Seconds::hm(18, 0)).unwrap();
+        let t = Therapist::vehicle("t".into(), home, shift, None);
+        let problem = Problem::new(vec![], vec![t], None);
+        let m = ExternalMatrix::parse("m.csv", b"from,to,drive_s,drive_m\n".to_vec(), &problem)
+            .unwrap();
+        let elsewhere = Location {
+            lat: 43.6,
+            lon: -79.6,
+        };
+        assert_eq!(m.drive(home, elsewhere, Seconds(0)), Drive::UNREACHABLE);
+        assert_eq!(m.drive(home, home, Seconds(0)), Drive::default());
+    }
+}
