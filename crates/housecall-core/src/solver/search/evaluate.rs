@@ -1,0 +1,338 @@
+//! Route evaluation: moves describe their new routes as [`Piece`]s of current ones, evaluated
+//! in O(1) from cached prefix/suffix segments where the instance allows it ([`Segments`]),
+//! otherwise screened by free-flow drive and scheduled in full; [`Search::try_routes`]
+//! applies a set of route changes if it improves the plan.
+
+use super::*;
+use crate::solver::route::{RouteCost, Scheduler};
+use crate::solver::segment::Segment;
+
+/// A stretch of a proposed route: moves describe new routes as pieces of the current ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Piece {
+    /// `routes[s][from..to]`, in order.
+    Run(usize, usize, usize),
+    /// `routes[s][from..to]`, reversed.
+    Rev(usize, usize, usize),
+    /// One booking.
+    One(usize),
+}
+
+#[derive(Clone, Default)]
+pub(super) struct RouteSegments {
+    stamp: Option<u64>,
+    /// `pre[k]`: visits `0..=k`; `suf[k]`: visits `k..`.
+    pre: Vec<Segment>,
+    suf: Vec<Segment>,
+    /// Drive from the first visit to visit `k`, forward and against the route.
+    ahead: Vec<i64>,
+    back: Vec<i64>,
+}
+
+/// Middle stretches shorter than this are folded directly rather than memoised.
+pub(super) const SHORT: usize = 4;
+
+impl Search<'_, '_> {
+    /// Evaluates moves by scheduling whole routes from now on (a benchmark baseline).
+    pub fn schedule_in_full(&mut self) {
+        self.segments = None;
+    }
+
+    /// The visits the pieces make, in order.
+    pub(super) fn build(st: &State, pieces: &[Piece]) -> Vec<usize> {
+        let mut seq = Vec::new();
+        for p in pieces {
+            match *p {
+                Piece::Run(s, a, z) => seq.extend_from_slice(&st.routes[s][a..z]),
+                Piece::Rev(s, a, z) => seq.extend(st.routes[s][a..z].iter().rev()),
+                Piece::One(b) => seq.push(b),
+            }
+        }
+        seq
+    }
+
+    /// Prefix and suffix segments of route `s`, rebuilt when the route has changed.
+    pub(super) fn route_segments(&mut self, st: &State, s: usize) -> &RouteSegments {
+        let stamp = Some(st.stamps[s]);
+        if self.route_segments[s].stamp != stamp {
+            let segs = self.segments.as_ref().expect("segments in use");
+            let m = &self.inst.matrix;
+            let r = &st.routes[s];
+            let mut pre: Vec<Segment> = Vec::with_capacity(r.len());
+            for &b in r {
+                let n = &segs.nodes[b];
+                pre.push(pre.last().map_or(*n, |p| p.then(n, m)));
+            }
+            let mut suf: Vec<Segment> = Vec::with_capacity(r.len());
+            for &b in r.iter().rev() {
+                let n = &segs.nodes[b];
+                suf.push(suf.last().map_or(*n, |p| n.then(p, m)));
+            }
+            suf.reverse();
+            let loc = |k: usize| self.inst.bookings[r[k]].loc;
+            let (mut ahead, mut back) = (vec![0; r.len()], vec![0; r.len()]);
+            for k in 1..r.len() {
+                ahead[k] = ahead[k - 1] + m.secs(loc(k - 1), loc(k), 0);
+                back[k] = back[k - 1] + m.secs(loc(k), loc(k - 1), 0);
+            }
+            self.route_segments[s] = RouteSegments {
+                stamp,
+                pre,
+                suf,
+                ahead,
+                back,
+            };
+        }
+        &self.route_segments[s]
+    }
+
+    /// The segment of one piece (none when empty): prefixes and suffixes from the route's
+    /// cache, middle stretches grown from the last one by a stop when they can be.
+    pub(super) fn piece_segment(&mut self, st: &State, p: Piece) -> Option<Segment> {
+        let (s, a, z, rev) = match p {
+            Piece::One(b) => return self.segments.as_ref().map(|g| g.nodes[b]),
+            Piece::Run(s, a, z) => (s, a, z, false),
+            Piece::Rev(s, a, z) => (s, a, z, true),
+        };
+        if a >= z {
+            return None;
+        }
+        let n = st.routes[s].len();
+        if !rev && (a == 0 || z == n) {
+            let rs = self.route_segments(st, s);
+            return Some(if a == 0 { rs.pre[z - 1] } else { rs.suf[a] });
+        }
+        let segs = self.segments.as_ref()?;
+        let m = &self.inst.matrix;
+        let r = &st.routes[s];
+        let node = |i: usize| &segs.nodes[r[i]];
+        if z - a <= SHORT {
+            return if rev {
+                segs.fold(m, r[a..z].iter().rev().copied())
+            } else {
+                segs.fold(m, r[a..z].iter().copied())
+            };
+        }
+        let slot = rev as usize;
+        let grown = match self.memo[slot] {
+            Some((stamp, Piece::Run(ms, ma, mz) | Piece::Rev(ms, ma, mz), seg))
+                if stamp == st.stamps[s] && ms == s =>
+            {
+                match (ma == a, mz == z, rev) {
+                    (true, true, _) => Some(seg),
+                    (true, false, false) if mz + 1 == z => Some(seg.then(node(mz), m)),
+                    (true, false, true) if mz + 1 == z => Some(node(mz).then(&seg, m)),
+                    (false, true, false) if ma == a + 1 => Some(node(a).then(&seg, m)),
+                    (false, true, true) if ma == a + 1 => Some(seg.then(node(a), m)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let seg = match grown {
+            Some(g) => g,
+            None if rev => segs.fold(m, r[a..z].iter().rev().copied())?,
+            None => segs.fold(m, r[a..z].iter().copied())?,
+        };
+        self.memo[slot] = Some((st.stamps[s], p, seg));
+        Some(seg)
+    }
+
+    /// First and last location and inner drive of one piece (none when empty), in O(1).
+    pub(super) fn piece_drive(&mut self, st: &State, p: Piece) -> Option<(usize, usize, i64)> {
+        let (s, a, z, rev) = match p {
+            Piece::One(b) => {
+                let l = self.inst.bookings[b].loc;
+                return Some((l, l, 0));
+            }
+            Piece::Run(s, a, z) => (s, a, z, false),
+            Piece::Rev(s, a, z) => (s, a, z, true),
+        };
+        if a >= z {
+            return None;
+        }
+        let inst = self.inst;
+        let rs = self.route_segments(st, s);
+        let (la, lz) = (
+            inst.bookings[st.routes[s][a]].loc,
+            inst.bookings[st.routes[s][z - 1]].loc,
+        );
+        Some(if rev {
+            (lz, la, rs.back[z - 1] - rs.back[a])
+        } else {
+            (la, lz, rs.ahead[z - 1] - rs.ahead[a])
+        })
+    }
+
+    /// Drive of the route the pieces make on shift `s`, in O(pieces); with [`Segments`] only
+    /// (drives do not depend on the time of day).
+    pub(super) fn drive_of(&mut self, st: &State, s: usize, pieces: &[Piece]) -> i64 {
+        let m = &self.inst.matrix;
+        let sh = &self.inst.shifts[s];
+        let (mut at, mut total) = (sh.start_loc, 0);
+        let mut any = false;
+        for &p in pieces {
+            if let Some((first, last, d)) = self.piece_drive(st, p) {
+                total += m.secs(at, first, 0) + d;
+                at = last;
+                any = true;
+            }
+        }
+        if any {
+            total + m.secs(at, sh.end_loc, 0)
+        } else {
+            0
+        }
+    }
+
+    /// Cost of the route the pieces make on shift `s`, or `None` when infeasible.
+    pub(super) fn evaluate(&mut self, st: &State, s: usize, pieces: &[Piece]) -> Option<RouteCost> {
+        if self.segments.is_none() {
+            return self.cost(s, &Self::build(st, pieces));
+        }
+        let mut acc: Option<Segment> = None;
+        for &p in pieces {
+            if let Some(seg) = self.piece_segment(st, p) {
+                acc = Some(acc.map_or(seg, |a| a.then(&seg, &self.inst.matrix)));
+            }
+        }
+        self.segments
+            .as_ref()?
+            .route_cost(self.inst, s, acc.as_ref())
+    }
+
+    pub(super) fn cost(&self, shift: usize, seq: &[usize]) -> Option<RouteCost> {
+        if seq.is_empty() {
+            return Some(EMPTY);
+        }
+        Scheduler {
+            inst: self.inst,
+            shift,
+        }
+        .cost(seq)
+    }
+
+    /// Free-flow drive along `seq` on `shift`: a cheap screen before full scheduling.
+    pub(super) fn free_flow(&self, shift: usize, seq: &[usize]) -> i64 {
+        if seq.is_empty() {
+            return 0;
+        }
+        let s = &self.inst.shifts[shift];
+        let m = &self.inst.matrix;
+        let mut prev = s.start_loc;
+        let mut total = 0;
+        for &b in seq {
+            let l = self.inst.bookings[b].loc;
+            total += m.secs(prev, l, 0);
+            prev = l;
+        }
+        total + m.secs(prev, s.end_loc, 0)
+    }
+
+    /// Replaces routes when the change lowers total drive; returns whether it did. Without
+    /// segments, the changed routes are first screened by their free-flow drive.
+    pub(super) fn try_routes(&mut self, st: &mut State, changes: &[(usize, &[Piece])]) -> bool {
+        let old: i64 = changes
+            .iter()
+            .map(|(s, _)| self.value(st.routes[*s].len(), st.costs[*s]))
+            .sum();
+        let len = |pieces: &[Piece]| -> usize {
+            pieces
+                .iter()
+                .map(|p| match *p {
+                    Piece::Run(_, a, z) | Piece::Rev(_, a, z) => z.saturating_sub(a),
+                    Piece::One(_) => 1,
+                })
+                .sum()
+        };
+        let fixed: i64 = changes.iter().map(|(_, p)| self.value(len(p), EMPTY)).sum();
+        let mut new = Vec::new();
+        let mut routes = Vec::new();
+        if self.segments.is_some() {
+            // Screened by drive, then evaluated, without allocating: most moves stop here.
+            let screen: i64 = changes.iter().map(|(s, p)| self.drive_of(st, *s, p)).sum();
+            if fixed + screen >= old {
+                return false;
+            }
+            let mut drive = fixed;
+            for (s, pieces) in changes {
+                match self.evaluate(st, *s, pieces) {
+                    Some(c) => drive += c.drive,
+                    None => return false,
+                }
+                if drive >= old {
+                    return false;
+                }
+            }
+            for (s, pieces) in changes {
+                new.push(self.evaluate(st, *s, pieces).expect("evaluated above"));
+                routes.push(Self::build(st, pieces));
+            }
+        } else {
+            routes.extend(changes.iter().map(|(_, p)| Self::build(st, p)));
+            let screen: i64 = changes
+                .iter()
+                .zip(&routes)
+                .map(|((s, _), r)| self.free_flow(*s, r))
+                .sum();
+            let old_screen: i64 = changes
+                .iter()
+                .map(|(s, _)| self.free_flow(*s, &st.routes[*s]))
+                .sum();
+            if screen >= old_screen && self.inst.matrix.bins().len() == 1 && self.route_fixed == 0 {
+                return false;
+            }
+            for ((s, _), r) in changes.iter().zip(&routes) {
+                match self.cost(*s, r) {
+                    Some(c) => new.push(c),
+                    None => return false,
+                }
+            }
+            if fixed + new.iter().map(|c| c.drive).sum::<i64>() >= old {
+                return false;
+            }
+        }
+        for (((s, _), r), c) in changes.iter().zip(routes).zip(new) {
+            debug_assert_eq!(self.cost(*s, &r), Some(c), "segment evaluation of {r:?}");
+            self.set_route(st, *s, r, c);
+        }
+        true
+    }
+
+    /// Evaluates every relocation of every served booking, within its route and into every
+    /// other route it may go on, without applying any. Returns the moves evaluated and how
+    /// many of them were feasible (for the move-evaluation benchmark).
+    pub fn evaluate_relocations(&mut self, st: &State) -> (u64, u64) {
+        use Piece::{One, Run};
+        let (mut moves, mut feasible) = (0, 0);
+        for s1 in 0..st.routes.len() {
+            let n1 = st.routes[s1].len();
+            for i in 0..n1 {
+                let b = st.routes[s1][i];
+                for k in 0..self.shifts_of[b].len() {
+                    let s2 = self.shifts_of[b][k];
+                    let n2 = st.routes[s2].len();
+                    for p in 0..=n2 {
+                        let ok = if s2 != s1 {
+                            let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
+                            let to = [Run(s2, 0, p), One(b), Run(s2, p, n2)];
+                            self.evaluate(st, s1, &from).is_some()
+                                && self.evaluate(st, s2, &to).is_some()
+                        } else if p < i {
+                            let r = [Run(s1, 0, p), One(b), Run(s1, p, i), Run(s1, i + 1, n1)];
+                            self.evaluate(st, s1, &r).is_some()
+                        } else if p > i + 1 {
+                            let r = [Run(s1, 0, i), Run(s1, i + 1, p), One(b), Run(s1, p, n1)];
+                            self.evaluate(st, s1, &r).is_some()
+                        } else {
+                            continue;
+                        };
+                        moves += 1;
+                        feasible += ok as u64;
+                    }
+                }
+            }
+        }
+        (moves, feasible)
+    }
+}

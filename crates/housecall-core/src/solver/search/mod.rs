@@ -1,0 +1,176 @@
+//! The heuristic: regret insertion to build, a descent over relocate, or-opt, swap, 2-opt,
+//! 2-opt* and insertion moves, and ruin-and-recreate (remove a cluster of nearby visits or
+//! strings of routes, or under the routes-first objective a whole route; reinsert greedily in
+//! a random order) to escape local optima, with a record-to-record acceptance.
+//!
+//! Moves describe the routes they would make as [`Piece`]s of the current ones. Where the
+//! instance allows it ([`Segments`]), a move is evaluated in O(1) by concatenating cached
+//! prefix, suffix and stop segments, and middle stretches grown one stop at a time as the
+//! move loops advance; otherwise the changed routes are screened with their free-flow drive
+//! and promising ones scheduled in full, which checks every time constraint (lunch,
+//! time-dependent drives, several windows).
+
+mod construct;
+mod evaluate;
+mod inter;
+mod intra;
+mod neighbours;
+mod ruin;
+mod run;
+
+use crate::rng::SplitMix64;
+use crate::solver::instance::Instance;
+use crate::solver::route::RouteCost;
+use crate::solver::segment::{Segment, Segments};
+use crate::solver::{Objective, Score};
+use evaluate::{Piece, RouteSegments};
+use neighbours::nearest_bookings;
+use std::time::Instant;
+
+/// A candidate plan during search: one visit order per shift, and the bookings left out.
+#[derive(Clone, Debug)]
+pub(crate) struct State {
+    pub routes: Vec<Vec<usize>>,
+    costs: Vec<RouteCost>,
+    /// A stamp per route, new whenever the route changes: equal stamps mean equal routes.
+    stamps: Vec<u64>,
+    pub unassigned: Vec<usize>,
+}
+
+pub(crate) struct Search<'a, 'p> {
+    inst: &'a Instance<'p>,
+    /// Shifts each booking may be placed on (eligible and feasible alone).
+    shifts_of: &'a [Vec<usize>],
+    rng: SplitMix64,
+    /// The last stamp handed out.
+    stamp: u64,
+    /// For large problems, each booking's nearest bookings: inter-route moves only bring a
+    /// booking next to one of them (granular neighbourhoods, Toth and Vigo 2003). Empty for
+    /// small problems, which search the full neighbourhoods.
+    neighbours: Vec<Vec<usize>>,
+    /// Best insertion of booking `b` into shift `s` (index `b * shifts + s`), valid while the
+    /// route still has the stamp it was computed for.
+    insertions: Vec<Option<CachedInsertion>>,
+    /// Stop segments, when the instance allows O(1) move evaluation.
+    segments: Option<Segments>,
+    /// Per shift: prefix and suffix segments of the route with the stamp they were built for.
+    route_segments: Vec<RouteSegments>,
+    /// The last middle stretch evaluated, forward and reversed, with its route's stamp: the
+    /// move loops grow it one stop at a time.
+    memo: [Option<(u64, Piece, Segment)>; 2],
+    /// Whether every booking may go on every shift (no eligibility checks needed).
+    everywhere: bool,
+    /// What a route costs for being used at all, in the moves' comparisons: zero, or more
+    /// than any saving in travel under [`Objective::RoutesThenTravel`].
+    route_fixed: i64,
+    /// When the time limit is spent: the descent stops improving then.
+    deadline: Option<Instant>,
+}
+
+/// The cost of using a route under [`Objective::RoutesThenTravel`].
+const ROUTE_FIXED: i64 = 1 << 40;
+
+/// Above this many bookings, inter-route moves are granular.
+const GRANULAR_FROM: usize = 60;
+
+/// A best insertion (position, new route cost), or none, for the route stamp it was found on.
+type CachedInsertion = (u64, Option<(usize, RouteCost)>);
+
+const EMPTY: RouteCost = RouteCost {
+    drive: 0,
+    finish: 0,
+};
+
+impl<'a, 'p> Search<'a, 'p> {
+    pub fn new(
+        inst: &'a Instance<'p>,
+        shifts_of: &'a [Vec<usize>],
+        seed: u64,
+        objective: Objective,
+    ) -> Self {
+        let cells = inst.n() * inst.shifts.len();
+        let neighbours = if inst.n() > GRANULAR_FROM {
+            nearest_bookings(inst, shifts_of)
+        } else {
+            Vec::new()
+        };
+        let ns = inst.shifts.len();
+        Search {
+            inst,
+            shifts_of,
+            rng: SplitMix64::new(seed),
+            stamp: 0,
+            neighbours,
+            insertions: vec![None; cells],
+            segments: Segments::new(inst),
+            route_segments: vec![RouteSegments::default(); ns],
+            memo: [None, None],
+            everywhere: shifts_of.iter().all(|s| s.len() == ns),
+            route_fixed: match objective {
+                Objective::Travel => 0,
+                Objective::RoutesThenTravel => ROUTE_FIXED,
+            },
+            deadline: None,
+        }
+    }
+
+    /// Whether the time limit is spent.
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// What the moves compare for a route of `len` visits costing `c`.
+    fn value(&self, len: usize, c: RouteCost) -> i64 {
+        c.drive + if len > 0 { self.route_fixed } else { 0 }
+    }
+
+    /// What inserting into route `s` adds, when it would cost `c` afterwards.
+    fn added(&self, st: &State, s: usize, c: RouteCost) -> i64 {
+        let len = st.routes[s].len();
+        self.value(len + 1, c) - self.value(len, st.costs[s])
+    }
+
+    /// Whether booking `b` may go on shift `s`.
+    fn fits(&self, b: usize, s: usize) -> bool {
+        self.everywhere || self.shifts_of[b].contains(&s)
+    }
+
+    /// Whether every booking of `seq` may go on shift `s`.
+    fn all_fit(&self, seq: &[usize], s: usize) -> bool {
+        self.everywhere || seq.iter().all(|&b| self.shifts_of[b].contains(&s))
+    }
+
+    /// Replaces route `s` and its cost, with a new stamp.
+    fn set_route(&mut self, st: &mut State, s: usize, route: Vec<usize>, cost: RouteCost) {
+        self.stamp += 1;
+        st.routes[s] = route;
+        st.costs[s] = cost;
+        st.stamps[s] = self.stamp;
+    }
+
+    /// Inserts `b` at `pos` of route `s`, whose new cost is `cost`.
+    fn insert(&mut self, st: &mut State, s: usize, pos: usize, b: usize, cost: RouteCost) {
+        let mut r = std::mem::take(&mut st.routes[s]);
+        r.insert(pos, b);
+        self.set_route(st, s, r, cost);
+    }
+
+    pub fn score(&self, st: &State) -> Score {
+        let (mut req, mut w) = (0, 0);
+        for r in &st.routes {
+            for &b in r {
+                let (dr, dw) = Score::served_value(self.inst.bookings[b].priority);
+                req += dr;
+                w += dw;
+            }
+        }
+        let routes = match self.route_fixed {
+            0 => 0,
+            _ => st.routes.iter().filter(|r| !r.is_empty()).count() as i64,
+        };
+        Score {
+            routes,
+            ..Score::new(req, w, st.costs.iter().map(|c| c.drive).sum())
+        }
+    }
+}
