@@ -1,0 +1,280 @@
+//! From routes to a [`Plan`]: every route timed into an itinerary, every booking not served
+//! listed with the reason a person would give.
+
+use super::instance::Instance;
+use super::route::{LunchAt, Scheduler, Timed};
+use crate::model::Ineligible;
+use crate::plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
+use crate::time::Seconds;
+
+/// Times every route and lists the bookings that are not served.
+pub(super) fn assemble(
+    inst: &Instance,
+    shifts_of: &[Vec<usize>],
+    routes: Vec<Vec<usize>>,
+    proven: bool,
+) -> Plan {
+    let p = inst.problem;
+    let mut served = vec![false; inst.n()];
+    let mut itineraries = Vec::new();
+    let mut proven_optimal = proven;
+    for (s, route) in routes.iter().enumerate() {
+        if route.is_empty() {
+            continue;
+        }
+        let sched = Scheduler { inst, shift: s };
+        let Some(timed) = sched.timed(route) else {
+            // The search only keeps feasible routes; should one fail to time, its bookings
+            // are reported rather than lost.
+            debug_assert!(false, "a route kept by the search could not be timed");
+            proven_optimal = false;
+            continue;
+        };
+        for &b in route {
+            served[b] = true;
+        }
+        itineraries.push(itinerary(inst, s, route, &timed));
+    }
+    let unassigned = (0..inst.n())
+        .filter(|&b| !served[b])
+        .map(|b| {
+            let (reason, detail) = if shifts_of[b].is_empty() {
+                why_not(inst, b)
+            } else {
+                (
+                    Reason::DayFull,
+                    "fits alone, but not together with the visits that were planned".to_string(),
+                )
+            };
+            Unassigned {
+                booking: p.bookings[b].id.clone(),
+                reason,
+                detail,
+            }
+        })
+        .collect();
+    Plan {
+        itineraries,
+        unassigned,
+        proven_optimal,
+    }
+}
+
+fn itinerary(inst: &Instance, s: usize, route: &[usize], t: &Timed) -> Itinerary {
+    let p = inst.problem;
+    let shift = &p.shifts[s];
+    let sd = &inst.shifts[s];
+    let mut prev = sd.start_loc;
+    let mut leave = t.leave;
+    let mut stops: Vec<Stop> = Vec::with_capacity(route.len() + 1);
+    for (&b, st) in route.iter().zip(&t.stops) {
+        let loc = inst.bookings[b].loc;
+        stops.push(Stop::Visit(Visit {
+            booking: p.bookings[b].id.clone(),
+            arrival: Seconds(st.arrival),
+            start: Seconds(st.start),
+            end: Seconds(st.end),
+            departure: Seconds(st.departure),
+            drive_time: Seconds(st.drive),
+            drive_distance: inst.matrix.drive(prev, loc, Seconds(leave)).distance,
+        }));
+        leave = st.departure;
+        prev = loc;
+    }
+    let return_distance = inst.matrix.drive(prev, sd.end_loc, Seconds(leave)).distance;
+    if let Some((at, start, end)) = t.lunch {
+        let (pos, place) = match at {
+            LunchAt::Place(0) => (0, BreakPlace::Start),
+            LunchAt::Place(g) => (g, BreakPlace::Booking(p.bookings[route[g - 1]].id.clone())),
+            LunchAt::Door(g) if g == route.len() => (g, BreakPlace::End),
+            LunchAt::Door(g) => (g, BreakPlace::Booking(p.bookings[route[g]].id.clone())),
+            LunchAt::None => unreachable!("a timed lunch has a place"),
+        };
+        stops.insert(
+            pos,
+            Stop::Break(Break {
+                start: Seconds(start),
+                end: Seconds(end),
+                place,
+            }),
+        );
+    }
+    Itinerary {
+        therapist: p.therapists[shift.therapist].id.clone(),
+        date: shift.date,
+        leave: Seconds(t.leave),
+        stops,
+        return_drive_time: Seconds(t.return_drive),
+        return_drive_distance: return_distance,
+        back: Seconds(t.back),
+    }
+}
+
+/// Why booking `b` fits no shift at all. Each condition is checked across every therapist
+/// working the booking's day(s) with the one eligibility rule ([`Booking::eligibility`]): the
+/// first condition that no therapist meets names the reason, and its detail says who falls
+/// short and how; when every condition is met by someone but never all by one therapist,
+/// the detail lists what each one lacks.
+///
+/// [`Booking::eligibility`]: crate::Booking::eligibility
+fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
+    let p = inst.problem;
+    let bk = &p.bookings[b];
+    let day_text =
+        |d: Option<chrono::NaiveDate>| d.map_or("the planned day".to_string(), |d| d.to_string());
+    if let Some(d) = bk.date {
+        if !p.days.contains(&Some(d)) {
+            let planned: Vec<String> = p.days.iter().map(|&d| day_text(d)).collect();
+            return (
+                Reason::OtherDate,
+                format!("booked for {d}; this plan covers {}", planned.join(", ")),
+            );
+        }
+    }
+    let days: Vec<Option<chrono::NaiveDate>> = match bk.date {
+        Some(d) => vec![Some(d)],
+        None => p.days.clone(),
+    };
+    let when = days
+        .iter()
+        .map(|&d| day_text(d))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // (therapist, day, eligibility) for every therapist working one of the days.
+    let working: Vec<(
+        &crate::Therapist,
+        Option<chrono::NaiveDate>,
+        Result<(), Ineligible>,
+    )> = days
+        .iter()
+        .flat_map(|&d| p.therapists.iter().map(move |t| (t, d)))
+        .filter(|(t, d)| t.works_on(*d))
+        .map(|(t, d)| (t, d, bk.eligibility(t, d)))
+        .collect();
+    let ids = |ts: &mut dyn Iterator<Item = &crate::Therapist>| {
+        let mut v: Vec<&str> = ts.map(|t| t.id.as_str()).collect();
+        v.dedup();
+        v.join(", ")
+    };
+    if working.is_empty() {
+        return (
+            Reason::NoTherapistThatDay,
+            format!("no therapist works on {when}"),
+        );
+    }
+    if working.iter().any(|w| w.2.is_ok()) {
+        let windows: Vec<String> = bk.windows.iter().map(|w| w.text()).collect();
+        let windows = if windows.is_empty() {
+            "the whole shift".to_string()
+        } else {
+            windows.join(" or ")
+        };
+        return (
+            Reason::NoWindowFits,
+            format!("no start in {windows} can be reached, with set-up, drive, lunch and the way home, within the shift"),
+        );
+    }
+    let area = bk.area.as_deref();
+    if !working.iter().any(|(t, d, _)| t.serves_area(area, *d)) {
+        let serving: Vec<&crate::Therapist> = p
+            .therapists
+            .iter()
+            .filter(|t| t.serves_area(area, None))
+            .collect();
+        let place = area.map_or_else(
+            || format!("{:.4}, {:.4}", bk.location.lat, bk.location.lon),
+            str::to_string,
+        );
+        if serving.is_empty() {
+            let detail = match area {
+                Some(a) => format!("{a} is not among the areas served"),
+                None => format!("{place} is outside every service area"),
+            };
+            return (Reason::OutsideServiceArea, detail);
+        }
+        let why: Vec<String> = serving
+            .iter()
+            .map(|t| {
+                if days.iter().all(|&d| !t.works_on(d)) {
+                    format!("{} serves it but does not work on {when}", t.id)
+                } else {
+                    format!("{} serves it on other weekdays only", t.id)
+                }
+            })
+            .collect();
+        return (
+            Reason::AreaNotServedThatDay,
+            format!("{place} is not served on {when}: {}", why.join("; ")),
+        );
+    }
+    if let Some(pin) = &bk.therapist {
+        if !working.iter().any(|(t, _, _)| t.id == *pin) {
+            let msg = match p.therapist_index(pin) {
+                None => format!("pinned to therapist '{pin}', who is not in the therapist file"),
+                Some(_) => format!("pinned to therapist '{pin}', who does not work on {when}"),
+            };
+            return (Reason::TherapistUnavailable, msg);
+        }
+    }
+    if !working.iter().any(|(t, _, _)| t.has_skills(&bk.skills)) {
+        let elsewhere = ids(&mut p.therapists.iter().filter(|t| t.has_skills(&bk.skills)));
+        let also = if elsewhere.is_empty() {
+            String::new()
+        } else {
+            format!(" ({elsewhere} has it, but does not work on {when})")
+        };
+        return (
+            Reason::MissingSkill,
+            format!(
+                "needs {}; no therapist working on {when} has it{also}",
+                bk.skills.join(", ")
+            ),
+        );
+    }
+    if !working
+        .iter()
+        .any(|(t, _, _)| t.max_hands_on.is_none_or(|h| bk.session <= h))
+    {
+        return (
+            Reason::ExceedsHandsOnLimit,
+            format!(
+                "a {}-minute session is longer than the daily hands-on limit of every therapist working on {when}",
+                bk.session.0 / 60
+            ),
+        );
+    }
+    if !working
+        .iter()
+        .any(|(t, _, _)| t.capacity.is_none_or(|c| bk.demand <= c))
+    {
+        return (
+            Reason::ExceedsCapacity,
+            format!("a demand of {} is more than any vehicle carries", bk.demand),
+        );
+    }
+    let lacks_text = |t: &crate::Therapist, e: Ineligible| match e {
+        Ineligible::Area => format!("does not serve {} that day", area.unwrap_or("the place")),
+        Ineligible::Skill => {
+            let missing: Vec<&str> = bk
+                .skills
+                .iter()
+                .filter(|s| !t.skills.contains(s))
+                .map(String::as_str)
+                .collect();
+            format!("lacks {}", missing.join(", "))
+        }
+        e => e.text().to_string(),
+    };
+    let mut lacks: Vec<String> = working
+        .iter()
+        .filter_map(|(t, _, e)| e.err().map(|e| format!("{} {}", t.id, lacks_text(t, e))))
+        .collect();
+    lacks.dedup();
+    (
+        Reason::NoEligibleTherapist,
+        format!(
+            "no therapist working on {when} meets every condition ({})",
+            lacks.join("; ")
+        ),
+    )
+}

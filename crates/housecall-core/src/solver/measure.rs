@@ -1,0 +1,49 @@
+//! Measurement hooks for the criterion benches; not a stable interface.
+
+use super::*;
+
+/// What [`relocations`] did.
+#[derive(Clone, Copy, Debug)]
+pub struct Evaluations {
+    /// Moves evaluated (each relocation of a served booking to another position).
+    pub moves: u64,
+    /// How many of them were feasible.
+    pub feasible: u64,
+    /// Time spent evaluating, construction excluded.
+    pub elapsed: Duration,
+}
+
+/// Builds a first plan for `problem` (regret construction and one descent, seed 1), then
+/// evaluates every relocation of every served booking `rounds` times without applying
+/// any: the inner loop of the local search, timed on its own. With `full_scheduling`,
+/// every move is scheduled in full even where segment concatenation applies (the
+/// baseline that segments replace).
+pub fn relocations(
+    problem: &Problem,
+    model: &dyn TravelModel,
+    rounds: usize,
+    full_scheduling: bool,
+) -> Evaluations {
+    let inst = Instance::new(problem, model);
+    let shifts_of = feasible_shifts(&inst);
+    let cands: Vec<usize> = (0..inst.n())
+        .filter(|&b| !shifts_of[b].is_empty())
+        .collect();
+    let mut search = Search::new(&inst, &shifts_of, 1, Objective::Travel);
+    let st = search.run(&cands, 0, None);
+    if full_scheduling {
+        search.schedule_in_full();
+    }
+    let started = Instant::now();
+    let (mut moves, mut feasible) = (0, 0);
+    for _ in 0..rounds {
+        let (m, f) = search.evaluate_relocations(&st);
+        moves += m;
+        feasible += f;
+    }
+    Evaluations {
+        moves,
+        feasible,
+        elapsed: started.elapsed(),
+    }
+}
