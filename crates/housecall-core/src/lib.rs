@@ -20,10 +20,13 @@ pub use model::{
     Therapist, TREATMENTS,
 };
 pub use plan::{Break, BreakPlace, Idle, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
+// For the benches and tests outside the crate only: not part of the documented interface.
+#[doc(hidden)]
 pub use rng::SplitMix64;
-pub use solver::{measure, solve, Method, Objective, SolveOptions};
+#[doc(hidden)]
+pub use solver::measure;
+pub use solver::{solve, Method, Objective, SolveOptions};
 pub use time::{Metres, Seconds, TimeWindow};
 pub use travel::{
-    great_circle_m, interpolate, make_fifo, Drive, IndexedMatrix, PlanarEuclid, StraightLine,
-    TravelMatrix, TravelModel,
+    great_circle_m, interpolate, make_fifo, Drive, StraightLine, TravelMatrix, TravelModel,
 };

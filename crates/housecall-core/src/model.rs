@@ -5,7 +5,7 @@ use crate::time::{Seconds, TimeWindow};
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// A point on the map, WGS84 degrees. (Benchmark instances, which live on a plane, put `x`
-/// in `lon` and `y` in `lat`, for use with [`crate::PlanarEuclid`].)
+/// in `lon` and `y` in `lat`, for their own travel model.)
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Location {
     /// Latitude in degrees, -90 to 90.
@@ -165,32 +165,6 @@ pub struct Therapist {
 }
 
 impl Therapist {
-    /// A benchmark vehicle: from and back to `depot` within `shift`, with no lunch, set-up or
-    /// limits other than `capacity`.
-    pub fn vehicle(
-        id: String,
-        depot: Location,
-        shift: TimeWindow,
-        capacity: Option<i64>,
-    ) -> Therapist {
-        Therapist {
-            name: id.clone(),
-            id,
-            start: depot,
-            end: depot,
-            shift,
-            lunch: None,
-            setup: Seconds(0),
-            packup: Seconds(0),
-            max_visits: None,
-            max_hands_on: None,
-            skills: vec![],
-            days: vec![],
-            areas: None,
-            capacity,
-        }
-    }
-
     /// Whether the therapist works on `date` (an undated plan is worked by everyone).
     pub fn works_on(&self, date: Option<NaiveDate>) -> bool {
         date.is_none_or(|d| self.days.contains(&d.weekday()))
@@ -336,33 +310,6 @@ impl Problem {
 }
 
 impl Booking {
-    /// A required stop of a benchmark instance: `service` long, starting within `window`,
-    /// taking `demand` of the vehicle's capacity.
-    pub fn stop(
-        id: String,
-        location: Location,
-        service: Seconds,
-        window: TimeWindow,
-        demand: i64,
-    ) -> Booking {
-        Booking {
-            id,
-            client: String::new(),
-            location,
-            precision: Precision::Coordinates,
-            area: None,
-            treatment: None,
-            session: service,
-            setup: None,
-            windows: vec![window],
-            date: None,
-            priority: Priority::Required,
-            skills: vec![],
-            therapist: None,
-            demand,
-        }
-    }
-
     /// The set-up time at the door for this booking when served by `t`.
     pub fn setup_for(&self, t: &Therapist) -> Seconds {
         self.setup.unwrap_or(t.setup)
@@ -375,10 +322,20 @@ impl Booking {
     /// ```
     /// # use housecall_core::*;
     /// # let home = Location { lat: 43.7, lon: -79.7 };
-    /// # let shift = TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap();
-    /// let mut t = Therapist::vehicle("maya".into(), home, shift, None);
-    /// let mut b = Booking::stop("b1".into(), home, Seconds::from_minutes(45), shift, 0);
-    /// b.skills = vec!["cupping".into()];
+    /// let mut t = Therapist {
+    ///     id: "maya".into(), name: "Maya".into(), start: home, end: home,
+    ///     shift: TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap(),
+    ///     lunch: None, setup: Seconds::from_minutes(10), packup: Seconds::from_minutes(5),
+    ///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![], areas: None,
+    ///     capacity: None,
+    /// };
+    /// let b = Booking {
+    ///     id: "b1".into(), client: "Jo".into(), location: home,
+    ///     precision: Precision::Coordinates, area: None, treatment: None,
+    ///     session: Seconds::from_minutes(45), setup: None, windows: vec![], date: None,
+    ///     priority: Priority::Required, skills: vec!["cupping".into()], therapist: None,
+    ///     demand: 0,
+    /// };
     /// assert_eq!(b.eligibility(&t, None), Err(Ineligible::Skill));
     /// t.skills = vec!["cupping".into()];
     /// assert_eq!(b.eligibility(&t, None), Ok(()));

@@ -243,7 +243,8 @@ impl TravelModel for ExternalMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use housecall_core::{Therapist, TimeWindow};
+    use crate::bench_model::vehicle;
+    use housecall_core::TimeWindow;
 
     /// A place the file does not have is unreachable, never a free drive (issue 8).
     #[test]
@@ -253,7 +254,7 @@ mod tests {
             lon: -79.7,
         };
         let shift = TimeWindow::new(Seconds::hm(8, 0), Seconds::hm(18, 0)).unwrap();
-        let t = Therapist::vehicle("t".into(), home, shift, None);
+        let t = vehicle("t".into(), home, shift, None);
         let problem = Problem::new(vec![], vec![t], None);
         let m = ExternalMatrix::parse("m.csv", b"from,to,drive_s,drive_m\n".to_vec(), &problem)
             .unwrap();

@@ -7,6 +7,7 @@
 // failed run, so their size costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+mod bench_model;
 mod bookings;
 mod clock;
 mod error;
@@ -18,6 +19,7 @@ mod table;
 mod therapists;
 mod tsptw;
 
+pub use bench_model::{IndexedMatrix, PlanarEuclid};
 pub use bookings::{parse_bookings, read_bookings_file, BookingsFile, CoordinatesOnly, Locator};
 pub use clock::{parse_clock, parse_window, parse_windows};
 pub use error::InputError;

@@ -3,10 +3,9 @@
 //! bookings whose window bounds the service start — and solutions written in VRPLIB form
 //! (`Route #1: 5 3 7`, `Cost 827.3`) for `../shared/tools/vrptw_eval.py`.
 
+use crate::bench_model::{stop, vehicle, PlanarEuclid};
 use crate::error::{utf8, InputError};
-use housecall_core::{
-    Booking, Location, Plan, PlanarEuclid, Problem, Seconds, Therapist, TimeWindow,
-};
+use housecall_core::{Location, Plan, Problem, Seconds, TimeWindow};
 
 /// How arcs are measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,17 +236,17 @@ pub fn parse_vrptw(
     let window = |v: &[f64; 7]| TimeWindow::new(units(v[4]), units(v[5]));
     let depot = &rows[0].1;
     let shift = window(depot).expect("due dates are checked against ready times");
-    let bookings: Vec<Booking> = rows[1..]
+    let bookings: Vec<housecall_core::Booking> = rows[1..]
         .iter()
         .map(|(_, v)| {
             let w = window(v).expect("due dates are checked against ready times");
             let id = format!("{}", v[0] as i64);
-            Booking::stop(id, at(v), units(v[6]), w, v[3].round() as i64)
+            stop(id, at(v), units(v[6]), w, v[3].round() as i64)
         })
         .collect();
     let fleet = (vehicles as usize).min(bookings.len().max(1));
     let therapists = (1..=fleet)
-        .map(|k| Therapist::vehicle(format!("v{k}"), at(depot), shift, Some(capacity)))
+        .map(|k| vehicle(format!("v{k}"), at(depot), shift, Some(capacity)))
         .collect();
     let coords = rows.iter().map(|r| (r.1[1], r.1[2])).collect();
     Ok(VrptwInstance {

@@ -5,11 +5,9 @@
 //! as in those collections). Tours are written as `Tour: 0 5 3 ... 0` and `Cost X`, the cost
 //! being total travel time, waiting not counted.
 
+use crate::bench_model::{stop, vehicle, IndexedMatrix, PlanarEuclid};
 use crate::error::{utf8, InputError};
-use housecall_core::{
-    Booking, IndexedMatrix, Location, Plan, PlanarEuclid, Problem, Seconds, Therapist, TimeWindow,
-    TravelModel,
-};
+use housecall_core::{Location, Plan, Problem, Seconds, TimeWindow, TravelModel};
 
 /// Units per instance time unit in the solver: López-Ibáñez matrices are integers (or have
 /// two decimals in AFG), Potvin-Bengio distances are doubles (arcs rounded up to 1e-4).
@@ -204,7 +202,7 @@ pub fn parse_tsptw(name: &str, bytes: Vec<u8>) -> Result<TsptwInstance, InputErr
     let locations: Vec<Location> = locations;
     let bookings = (1..n)
         .map(|i| {
-            Booking::stop(
+            stop(
                 i.to_string(),
                 locations[i],
                 Seconds(units(service[i])),
@@ -213,7 +211,7 @@ pub fn parse_tsptw(name: &str, bytes: Vec<u8>) -> Result<TsptwInstance, InputErr
             )
         })
         .collect();
-    let vehicle = Therapist::vehicle("tour".into(), locations[0], windows[0], None);
+    let vehicle = vehicle("tour".into(), locations[0], windows[0], None);
     Ok(TsptwInstance {
         name: name.to_string(),
         problem: Problem::new(bookings, vec![vehicle], None),
