@@ -61,6 +61,9 @@ const MAX_COORD: f64 = 50_000.0;
 /// stay below 10,000).
 const MAX_VALUE: f64 = 1_000_000.0;
 
+/// A column of the format: its name, the range of its values, whether they are whole.
+type Column = (&'static str, f64, f64, bool);
+
 /// Parses instance bytes; `name` is used in errors. Every number is range-checked: customer
 /// numbers `0..n` in order, finite coordinates within ±50,000, non-negative times, service
 /// times and demands up to 1,000,000, due dates not before ready times, a whole positive
@@ -89,14 +92,15 @@ pub fn parse_vrptw(
     };
     let (fleet_line, fleet) = &lines[fleet_at];
     let mut errors = Vec::new();
-    let field = |line: u64, t: &[&str], k: usize, what: &str, max: f64, whole: bool| {
+    // Value `k` of a line, a finite number in `min..=max` (whole if asked).
+    let field = |line: u64, t: &[&str], k: usize, (what, min, max, whole): Column| {
         let bad = |msg: String| InputError::field(name, line, k as u64 + 1, what, t[k], msg);
         let expected = format!(
-            "expected {} from 0 to {max}",
+            "expected {} from {min} to {max}",
             if whole { "a whole number" } else { "a number" }
         );
         match t[k].parse::<f64>() {
-            Ok(v) if v.is_finite() && (0.0..=max).contains(&v) && (!whole || v.fract() == 0.0) => {
+            Ok(v) if v.is_finite() && (min..=max).contains(&v) && (!whole || v.fract() == 0.0) => {
                 Ok(v)
             }
             _ => Err(bad(expected)),
@@ -114,10 +118,10 @@ pub fn parse_vrptw(
     }
     let vehicles = fleet
         .first()
-        .map(|_| field(*fleet_line, fleet, 0, "vehicles", 1e15, true));
+        .map(|_| field(*fleet_line, fleet, 0, ("vehicles", 0.0, 1e15, true)));
     let capacity = fleet
         .get(1)
-        .map(|_| field(*fleet_line, fleet, 1, "capacity", 1e12, true));
+        .map(|_| field(*fleet_line, fleet, 1, ("capacity", 0.0, 1e12, true)));
     let (vehicles, capacity) = match (vehicles, capacity) {
         (Some(Ok(v)), Some(Ok(c))) if v >= 1.0 => (v, c as i64),
         (Some(Ok(_)), Some(Ok(_))) => {
@@ -137,14 +141,14 @@ pub fn parse_vrptw(
             (0.0, 0)
         }
     };
-    const COLUMNS: [(&str, f64, bool); 7] = [
-        ("customer number", 1e9, true),
-        ("x", MAX_COORD, false),
-        ("y", MAX_COORD, false),
-        ("demand", MAX_VALUE, true),
-        ("ready time", MAX_VALUE, false),
-        ("due date", MAX_VALUE, false),
-        ("service time", MAX_VALUE, false),
+    const COLUMNS: [Column; 7] = [
+        ("customer number", 0.0, 1e9, true),
+        ("x", -MAX_COORD, MAX_COORD, false),
+        ("y", -MAX_COORD, MAX_COORD, false),
+        ("demand", 0.0, MAX_VALUE, true),
+        ("ready time", 0.0, MAX_VALUE, false),
+        ("due date", 0.0, MAX_VALUE, false),
+        ("service time", 0.0, MAX_VALUE, false),
     ];
     let mut rows: Vec<(u64, [f64; 7])> = Vec::new();
     let mut seen = 0;
@@ -167,24 +171,8 @@ pub fn parse_vrptw(
         }
         let mut v = [0.0; 7];
         let mut ok = true;
-        for (k, &(what, max, whole)) in COLUMNS.iter().enumerate() {
-            // Coordinates may be negative.
-            let r = if k == 1 || k == 2 {
-                match t[k].parse::<f64>() {
-                    Ok(x) if x.is_finite() && x.abs() <= max => Ok(x),
-                    _ => Err(InputError::field(
-                        name,
-                        *line,
-                        k as u64 + 1,
-                        what,
-                        t[k],
-                        format!("expected a number from -{max} to {max}"),
-                    )),
-                }
-            } else {
-                field(*line, t, k, what, max, whole)
-            };
-            match r {
+        for (k, &column) in COLUMNS.iter().enumerate() {
+            match field(*line, t, k, column) {
                 Ok(x) => v[k] = x,
                 Err(e) => {
                     errors.push(e);

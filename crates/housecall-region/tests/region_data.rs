@@ -94,15 +94,23 @@ fn codes_with_unreliable_points_are_placed_at_their_fsa() {
     }
 }
 
-/// Every postal code of the GeoNames source resolves, suspect or not.
-#[test]
-fn every_source_postal_code_resolves() {
+/// The GeoNames postal-code table under `../shared`, or `None` (saying the test skips).
+fn geonames_postal_codes() -> Option<String> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/geodata/postal/geonames_postal_codes_gta_west.csv"
     );
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let text = std::fs::read_to_string(path).ok();
+    if text.is_none() {
         eprintln!("skipping: {path} not found (../shared is not beside the checkout)");
+    }
+    text
+}
+
+/// Every postal code of the GeoNames source resolves, suspect or not.
+#[test]
+fn every_source_postal_code_resolves() {
+    let Some(text) = geonames_postal_codes() else {
         return;
     };
     let g = Region::western_gta().gazetteer;
@@ -150,12 +158,7 @@ fn municipality_of(place: &str) -> Option<&'static [&'static str]> {
 /// count is printed and bounded (issue 8).
 #[test]
 fn postal_codes_land_in_their_municipality() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/geodata/postal/geonames_postal_codes_gta_west.csv"
-    );
-    let Ok(text) = std::fs::read_to_string(path) else {
-        eprintln!("skipping: {path} not found (../shared is not beside the checkout)");
+    let Some(text) = geonames_postal_codes() else {
         return;
     };
     let areas = Region::western_gta().areas;
