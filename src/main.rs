@@ -299,6 +299,8 @@ enum Format {
     Table,
     Json,
     Csv,
+    /// A mileage log for vehicle expenses: one row per drive, booking ids as purpose.
+    Mileage,
 }
 
 fn parse_point(s: &str) -> Result<Location, String> {
@@ -470,6 +472,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 ),
                 Format::Json => housecall_io::write_plan_json(&problem, &plan),
                 Format::Csv => housecall_io::write_plan_csv(&problem, &plan),
+                Format::Mileage => housecall_io::write_mileage_csv(&plan),
             };
             match out {
                 Some(path) => std::fs::write(&path, text)

@@ -380,3 +380,57 @@ fn nobody_waits_long_at_a_door() {
         "{plan}"
     );
 }
+
+/// The mileage log (issue 12): one row per drive with the booking id as purpose, day totals
+/// and a plan total that match the plan's metres exactly, and no client's name.
+#[test]
+fn mileage_log_matches_the_plan_and_names_no_client() {
+    let dir = tempfile::tempdir().unwrap();
+    for day in DAYS {
+        for therapists in [THERAPISTS, PRACTICE] {
+            let plan = plan_and_check(dir.path(), day, therapists, &[]);
+            let args = [
+                "plan",
+                day,
+                "--therapists",
+                therapists,
+                "--format",
+                "mileage",
+            ];
+            let r = housecall(&args);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            let metres = |km: &str| {
+                let (a, b) = km.split_once('.').unwrap();
+                a.parse::<i64>().unwrap() * 1000 + b.parse::<i64>().unwrap()
+            };
+            let mut rdr = csv::Reader::from_reader(r.stdout.as_bytes());
+            let (mut legs, mut days, mut total) = (0, Vec::new(), None);
+            for rec in rdr.records() {
+                let rec = rec.unwrap();
+                match &rec[4] {
+                    "day total" => days.push(metres(&rec[5])),
+                    "total" => total = Some(metres(&rec[5])),
+                    p => {
+                        assert!(p.starts_with("visit ") || p == "return home", "{p}");
+                        legs += metres(&rec[5]);
+                    }
+                }
+            }
+            let routes: Vec<i64> = plan["routes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["total_drive_m"].as_i64().unwrap())
+                .collect();
+            assert_eq!(days, routes, "{day}");
+            assert_eq!(legs, plan["summary"]["total_drive_m"].as_i64().unwrap());
+            assert_eq!(total, Some(legs));
+            let bookings = std::fs::read_to_string(day).unwrap();
+            let mut names = csv::Reader::from_reader(bookings.as_bytes());
+            for b in names.deserialize::<std::collections::HashMap<String, String>>() {
+                let client = &b.unwrap()["client"];
+                assert!(!r.stdout.contains(client.as_str()), "{client} in the log");
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod clock;
 mod error;
 mod external;
 mod matrix;
+mod mileage;
 mod plan_json;
 mod solomon;
 mod table;
@@ -25,6 +26,7 @@ pub use clock::{parse_clock, parse_window, parse_windows};
 pub use error::InputError;
 pub use external::ExternalMatrix;
 pub use matrix::{named_locations, write_matrix_csv};
+pub use mileage::write_mileage_csv;
 pub use plan_json::{
     parse_plan_json, plan_doc, write_plan_json, PlanDoc, RouteDoc, StopDoc, SummaryDoc,
     UnassignedDoc,
