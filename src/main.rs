@@ -301,6 +301,8 @@ enum Format {
     Csv,
     /// A mileage log for vehicle expenses: one row per drive, booking ids as purpose.
     Mileage,
+    /// iCalendar (RFC 5545): visits, drives and lunch as events with stable UIDs.
+    Ics,
 }
 
 fn parse_point(s: &str) -> Result<Location, String> {
@@ -473,6 +475,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 Format::Json => housecall_io::write_plan_json(&problem, &plan),
                 Format::Csv => housecall_io::write_plan_csv(&problem, &plan),
                 Format::Mileage => housecall_io::write_mileage_csv(&plan),
+                Format::Ics => housecall_io::write_ics(&problem, &plan, &file)?,
             };
             match out {
                 Some(path) => std::fs::write(&path, text)

@@ -434,3 +434,73 @@ fn mileage_log_matches_the_plan_and_names_no_client() {
         }
     }
 }
+
+/// The calendar (issue 12): parsed back with another crate, one event per visit, drive and
+/// lunch, every time equal to the JSON plan's, unique UIDs that stay the same on a re-run.
+#[test]
+fn calendar_matches_the_plan_with_stable_uids() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = |s: i64| format!("{:02}{:02}{:02}", s / 3600, s / 60 % 60, s % 60);
+    for day in DAYS {
+        for therapists in [THERAPISTS, PRACTICE] {
+            let plan = plan_and_check(dir.path(), day, therapists, &[]);
+            let args = ["plan", day, "--therapists", therapists, "--format", "ics"];
+            let r = housecall(&args);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            let cal = ical::IcalParser::new(r.stdout.as_bytes())
+                .next()
+                .expect("one calendar")
+                .expect("valid iCalendar");
+            let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+                e.properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_default()
+            };
+            let mut uids: Vec<String> = cal.events.iter().map(|e| prop(e, "UID")).collect();
+            let mut expected = 0;
+            for route in plan["routes"].as_array().unwrap() {
+                let date = route["date"].as_str().unwrap().replace('-', "");
+                let stops = route["stops"].as_array().unwrap();
+                expected += 1; // the drive home
+                for s in stops {
+                    if s["kind"] == "break" {
+                        expected += 1;
+                        continue;
+                    }
+                    expected += 2; // the drive there and the session
+                    let b = s["booking"].as_str().unwrap();
+                    let d = &route["date"].as_str().unwrap();
+                    let visit = cal
+                        .events
+                        .iter()
+                        .find(|e| prop(e, "UID") == format!("{d}-visit-{b}@housecall"))
+                        .unwrap_or_else(|| panic!("no event for {b}"));
+                    let at = |k: &str| format!("{date}T{}", clock(s[k].as_i64().unwrap()));
+                    assert_eq!(prop(visit, "DTSTART"), at("start_s"), "{b}");
+                    assert_eq!(prop(visit, "DTEND"), at("end_s"), "{b}");
+                    let drive = cal
+                        .events
+                        .iter()
+                        .find(|e| prop(e, "UID") == format!("{d}-drive-to-{b}@housecall"))
+                        .unwrap();
+                    assert_eq!(prop(drive, "DTEND"), at("arrival_s"), "{b}");
+                }
+            }
+            assert_eq!(cal.events.len(), expected, "{day}");
+            let n = uids.len();
+            uids.sort();
+            uids.dedup();
+            assert_eq!(uids.len(), n, "UIDs are unique");
+            let again = housecall(&args).stdout;
+            let uid_lines = |s: &str| -> Vec<String> {
+                s.lines()
+                    .filter(|l| l.starts_with("UID:"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert_eq!(uid_lines(&again), uid_lines(&r.stdout), "stable UIDs");
+        }
+    }
+}
