@@ -74,11 +74,7 @@ fn a_day_off_is_not_called_an_unserved_area() {
         &team,
     );
     assert_eq!(u[0].1, "area_not_served_that_day", "{}", u[0].2);
-    assert!(
-        u[0].2.contains("ann serves it on other weekdays only"),
-        "{}",
-        u[0].2
-    );
+    assert!(u[0].2.contains("ann serves it on Tue only"), "{}", u[0].2);
     // Serves Orangeville on Saturdays but does not work them.
     let team = therapist("ann", "days = [\"mon\"]") + &therapist("ben", "areas = [\"Brampton\"]");
     let u = unassigned(
@@ -99,6 +95,46 @@ fn limits_are_named() {
     let team = therapist("ann", "max_hands_on_min = 60");
     let u = unassigned("id,lat,lon,duration_min\nl1,43.7,-79.7,90\n", &team);
     assert_eq!(u[0].1, "exceeds_hands_on_limit", "{}", u[0].2);
+}
+
+/// Reasons carry the numbers (issue 12): the limit a booking would break, and the earliest
+/// start against the window or the day's end against the shift.
+#[test]
+fn reasons_say_the_numbers() {
+    let team = therapist("ann", "max_visits = 2");
+    let rows = "id,lat,lon,date\na,43.70,-79.70,2026-12-01\nb,43.71,-79.71,2026-12-01\nc,43.72,-79.72,2026-12-01\n";
+    let u = unassigned(rows, &team);
+    assert_eq!(u.len(), 1);
+    assert_eq!(u[0].1, "day_full");
+    assert!(
+        u[0].2
+            .contains("ann on 2026-12-01: would be visit 3, limit 2"),
+        "{}",
+        u[0].2
+    );
+    // Guelph from Springdale, Brampton, by 08:45: out of reach when leaving at 08:30.
+    let u = unassigned(
+        "id,lat,lon,window,date\ng,43.5448,-80.2482,08:30-08:45,2026-12-01\n",
+        &team,
+    );
+    assert_eq!(u[0].1, "no_window_fits");
+    assert!(
+        u[0].2.contains("leaving at 08:30, the earliest start is")
+            && u[0].2.contains("the last window closes at 08:45"),
+        "{}",
+        u[0].2
+    );
+    // A late start that cannot end before the shift does.
+    let u = unassigned(
+        "id,lat,lon,window,duration_min,date\nz,43.5448,-80.2482,17:30-17:45,60,2026-12-01\n",
+        &team,
+    );
+    assert_eq!(u[0].1, "no_window_fits");
+    assert!(
+        u[0].2.contains("after the shift ends at 18:00"),
+        "{}",
+        u[0].2
+    );
 }
 
 /// A therapist file that cannot work is rejected with its line, not planned into a day where

@@ -41,10 +41,7 @@ pub(super) fn assemble(
             let (reason, detail) = if shifts_of[b].is_empty() {
                 why_not(inst, b)
             } else {
-                (
-                    Reason::DayFull,
-                    "fits alone, but not together with the visits that were planned".to_string(),
-                )
+                (Reason::DayFull, day_full(inst, &shifts_of[b], &routes, b))
             };
             Unassigned {
                 booking: p.bookings[b].id.clone(),
@@ -110,6 +107,110 @@ fn itinerary(inst: &Instance, s: usize, route: &[usize], t: &Timed) -> Itinerary
     }
 }
 
+/// Which shift-day `s` is, for messages: `maya on 2026-12-01`.
+fn shift_text(inst: &Instance, s: usize) -> String {
+    let shift = &inst.problem.shifts[s];
+    let t = &inst.problem.therapists[shift.therapist].id;
+    shift.date.map_or(t.clone(), |d| format!("{t} on {d}"))
+}
+
+/// What stops booking `b`, which fits each shift of `shifts` alone, from joining the planned
+/// routes: the daily limits it would break, with the numbers, or the lack of a gap.
+fn day_full(inst: &Instance, shifts: &[usize], routes: &[Vec<usize>], b: usize) -> String {
+    let bd = &inst.bookings[b];
+    let mut why = Vec::new();
+    for &s in shifts {
+        let (sd, route) = (&inst.shifts[s], &routes[s]);
+        let sum = |f: &dyn Fn(usize) -> i64| route.iter().map(|&v| f(v)).sum::<i64>();
+        let hands_on = sum(&|v| inst.bookings[v].session) + bd.session;
+        let load = sum(&|v| inst.bookings[v].demand) + bd.demand;
+        let limit = if route.len() >= sd.max_visits {
+            format!(
+                "would be visit {}, limit {}",
+                route.len() + 1,
+                sd.max_visits
+            )
+        } else if hands_on > sd.max_hands_on {
+            format!(
+                "would make {} min hands-on, limit {}",
+                hands_on / 60,
+                sd.max_hands_on / 60
+            )
+        } else if load > sd.capacity {
+            format!("would make a load of {load}, capacity {}", sd.capacity)
+        } else {
+            format!("no gap between its {} visits fits it", route.len())
+        };
+        why.push(format!("{}: {limit}", shift_text(inst, s)));
+    }
+    why.truncate(3);
+    format!(
+        "fits alone, but not together with the visits that were planned ({})",
+        why.join("; ")
+    )
+}
+
+/// Why booking `b` cannot be served on any shift that may take it, even alone, with the
+/// numbers of the first few: the earliest start against the window, the way home against the
+/// end of the shift, or the lunch.
+fn no_window(inst: &Instance, b: usize) -> String {
+    let bd = &inst.bookings[b];
+    let mut why = Vec::new();
+    for &s in inst.can_serve[b].iter().take(3) {
+        let sd = &inst.shifts[s];
+        let sched = Scheduler { inst, shift: s };
+        let drive = inst.matrix.secs(sd.start_loc, bd.loc, sd.open);
+        let ready = sd.open + drive;
+        let setup = bd.setup.unwrap_or(sd.setup);
+        let text = match sched.session_start(b, ready) {
+            None => {
+                let closes = bd.windows.last().map_or(sd.close, |w| w.1);
+                format!(
+                    "leaving at {}, the earliest start is {} ({} min drive, {} min set-up); the last window closes at {}",
+                    Seconds(sd.open),
+                    Seconds(ready + setup),
+                    Seconds(drive).round_minutes(),
+                    setup / 60,
+                    Seconds(closes)
+                )
+            }
+            Some(start) => {
+                let out = start + bd.session + sd.packup;
+                let back = out + inst.matrix.secs(bd.loc, sd.end_loc, out);
+                if back > sd.close {
+                    format!(
+                        "starting at {}, the day ends at {}, after the shift ends at {}",
+                        Seconds(start),
+                        Seconds(back),
+                        Seconds(sd.close)
+                    )
+                } else {
+                    let (la, lb, ll) = sd.lunch.unwrap_or_default();
+                    format!(
+                        "starting at {} leaves no room for the {}-minute lunch in {}-{}",
+                        Seconds(start),
+                        ll / 60,
+                        Seconds(la),
+                        Seconds(lb)
+                    )
+                }
+            }
+        };
+        why.push(format!("{}: {text}", shift_text(inst, s)));
+    }
+    let windows: Vec<String> = bd
+        .windows
+        .iter()
+        .map(|w| format!("{}-{}", Seconds(w.0), Seconds(w.1)))
+        .collect();
+    let windows = if windows.is_empty() {
+        "the shift".to_string()
+    } else {
+        windows.join(" or ")
+    };
+    format!("no start in {windows} can be reached ({})", why.join("; "))
+}
+
 /// Why booking `b` fits no shift at all. Each condition is checked across every therapist
 /// working the booking's day(s) with the one eligibility rule ([`Booking::eligibility`]): the
 /// first condition that no therapist meets names the reason, and its detail says who falls
@@ -163,16 +264,7 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
         );
     }
     if working.iter().any(|w| w.2.is_ok()) {
-        let windows: Vec<String> = bk.windows.iter().map(|w| w.text()).collect();
-        let windows = if windows.is_empty() {
-            "the whole shift".to_string()
-        } else {
-            windows.join(" or ")
-        };
-        return (
-            Reason::NoWindowFits,
-            format!("no start in {windows} can be reached, with set-up, drive, lunch and the way home, within the shift"),
-        );
+        return (Reason::NoWindowFits, no_window(inst, b));
     }
     let area = bk.area.as_deref();
     if !working.iter().any(|(t, d, _)| t.serves_area(area, *d)) {
@@ -198,7 +290,14 @@ fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
                 if days.iter().all(|&d| !t.works_on(d)) {
                     format!("{} serves it but does not work on {when}", t.id)
                 } else {
-                    format!("{} serves it on other weekdays only", t.id)
+                    let on: Vec<String> = t
+                        .areas
+                        .iter()
+                        .flatten()
+                        .filter(|r| Some(r.area.as_str()) == area)
+                        .flat_map(|r| r.days.iter().map(|d| d.to_string()))
+                        .collect();
+                    format!("{} serves it on {} only", t.id, on.join(", "))
                 }
             })
             .collect();
