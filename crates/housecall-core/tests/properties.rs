@@ -213,6 +213,26 @@ fn same_seed_threads_and_iterations_give_the_same_plan() {
     let b = solve(&p, &m, &opts);
     assert_eq!(a, b);
     assert!(check(&p, &m, &a).is_empty());
+    // A progress hook is told of the searches and changes nothing.
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = calls.clone();
+    let hook = ProgressHook(std::sync::Arc::new(move |pr: Progress| {
+        assert!(pr.served <= 30 && (0.0..=1.0).contains(&pr.done) && pr.rounds >= 1);
+        seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }));
+    let c = solve(
+        &p,
+        &m,
+        &SolveOptions {
+            progress: Some(hook),
+            ..opts
+        },
+    );
+    assert_eq!(a, c);
+    assert!(
+        calls.load(std::sync::atomic::Ordering::Relaxed) >= 2,
+        "one call per search at least"
+    );
 }
 
 /// Days without lunch and with at most one window per booking are searched with O(1)

@@ -51,6 +51,32 @@ pub struct SolveOptions {
     pub method: Method,
     /// What to minimise after serving as much as possible.
     pub objective: Objective,
+    /// Called as the heuristic searches run, for a progress display; never changes the result.
+    pub progress: Option<ProgressHook>,
+}
+
+/// What a search reports while it runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Bookings served by the best plan this search has found so far.
+    pub served: usize,
+    /// That plan's total driving, seconds (instance units for benchmark instances).
+    pub drive: i64,
+    /// Ruin-and-recreate rounds done by this search.
+    pub rounds: usize,
+    /// How far this search has come, 0 to 1: by rounds or by time, whichever is further.
+    pub done: f64,
+}
+
+/// A function the searches call with their [`Progress`], from several threads at once: at
+/// each new best plan and at least every quarter second.
+#[derive(Clone)]
+pub struct ProgressHook(pub std::sync::Arc<dyn Fn(Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
 }
 
 impl Default for SolveOptions {
@@ -62,6 +88,7 @@ impl Default for SolveOptions {
             time_limit: None,
             method: Method::Auto,
             objective: Objective::Travel,
+            progress: None,
         }
     }
 }
@@ -152,6 +179,7 @@ fn heuristic(
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(i as u64);
         let mut search = Search::new(inst, shifts_of, seed, opts.objective);
+        search.progress = opts.progress.clone();
         let st = search.run(cands, opts.iterations, limit);
         let score = search.score(&st);
         let waiting: i64 = st

@@ -65,6 +65,8 @@ pub(crate) struct Search<'a, 'p> {
     route_fixed: i64,
     /// When the time limit is spent: the descent stops improving then.
     deadline: Option<Instant>,
+    /// Told of the best plan as the search runs.
+    pub progress: Option<crate::solver::ProgressHook>,
 }
 
 /// The cost of using a route under [`Objective::RoutesThenTravel`].
@@ -111,6 +113,7 @@ impl<'a, 'p> Search<'a, 'p> {
                 Objective::RoutesThenTravel => ROUTE_FIXED,
             },
             deadline: None,
+            progress: None,
         }
     }
 

@@ -40,6 +40,7 @@ impl Search<'_, '_> {
         let mut best = cur.clone();
         let mut best_score = self.score(&best);
         let mut cur_score = best_score;
+        let mut reported: Option<Instant> = None;
         for it in 0..iterations {
             // How far the search has come, by iterations or by time, whichever is further.
             let mut progress = it as f64 / iterations as f64;
@@ -67,6 +68,18 @@ impl Search<'_, '_> {
                 if sc < best_score {
                     best = cur.clone();
                     best_score = sc;
+                    reported = None;
+                }
+            }
+            if let Some(hook) = &self.progress {
+                if reported.is_none_or(|t| t.elapsed().as_millis() >= 250) {
+                    reported = Some(Instant::now());
+                    (hook.0)(crate::solver::Progress {
+                        served: best.routes.iter().map(Vec::len).sum(),
+                        drive: best_score.drive,
+                        rounds: it + 1,
+                        done: progress,
+                    });
                 }
             }
         }
