@@ -28,5 +28,6 @@ pub use solver::measure;
 pub use solver::{solve, Method, Objective, Progress, ProgressHook, SolveOptions};
 pub use time::{Metres, Seconds, TimeWindow};
 pub use travel::{
-    great_circle_m, interpolate, make_fifo, Drive, StraightLine, TravelMatrix, TravelModel,
+    can_meet, great_circle_m, interpolate, make_fifo, Drive, StraightLine, TravelMatrix,
+    TravelModel, SHARED,
 };

@@ -61,7 +61,8 @@ pub enum Stop {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Idle {
     /// Waiting at the client's door before set-up can begin (the plan avoids it by leaving
-    /// the previous place later, unless that would mean a longer drive).
+    /// the previous place later, unless rush hour would add more driving than a quarter of
+    /// the wait).
     pub at_door: Seconds,
     /// Free time after pack-up (and a lunch taken there) before leaving for the next place.
     pub free_after: Seconds,

@@ -14,6 +14,14 @@ pub struct Drive {
     pub distance: Metres,
 }
 
+/// The group of a location that meets every group, in [`TravelModel::matrix_within`].
+pub const SHARED: u32 = u32::MAX;
+
+/// Whether two locations of groups `a` and `b` can meet (see [`TravelModel::matrix_within`]).
+pub fn can_meet(a: u32, b: u32) -> bool {
+    a == b || a == SHARED || b == SHARED
+}
+
 impl Drive {
     /// The answer for a pair a model cannot drive (a place it does not know): longer than any
     /// day, so that no plan can include it, and never mistaken for a free drive.
@@ -46,6 +54,15 @@ pub trait TravelModel: Sync {
     /// override it with the same values.
     fn matrix(&self, locations: &[Location]) -> TravelMatrix {
         TravelMatrix::build(self, locations)
+    }
+
+    /// The matrix of drives between `locations` where only pairs that can meet are needed:
+    /// `groups[i]` is location `i`'s group (a day), [`SHARED`] for one that meets every
+    /// group (a therapist's home, an undated booking). Pairs of two different groups may be
+    /// left [`Drive::UNREACHABLE`]; the default computes every pair.
+    fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
+        let _ = groups;
+        self.matrix(locations)
     }
 
     /// A short name for the model, shown in plans.

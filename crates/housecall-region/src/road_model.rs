@@ -13,8 +13,8 @@
 use crate::profiles::SpeedProfiles;
 use crate::roads::RoadGraph;
 use housecall_core::{
-    great_circle_m, interpolate, make_fifo, Drive, Location, Metres, Seconds, TravelMatrix,
-    TravelModel,
+    can_meet, great_circle_m, interpolate, make_fifo, Drive, Location, Metres, Seconds,
+    TravelMatrix, TravelModel, SHARED,
 };
 use rayon::prelude::*;
 
@@ -227,12 +227,16 @@ impl TravelModel for RoadModel {
         self.bins.clone()
     }
 
-    /// The same values as [`RoadModel::drive`] for every pair, computed many-to-many: shortest
-    /// paths from each graph node that some location joins the graph at, once per time bin
-    /// (on a small graph such as the shipped one; one search per location and bin on a
-    /// large imported one), great-circle distances once per pair, and the access and egress
-    /// legs once per location and bin.
     fn matrix(&self, locations: &[Location]) -> TravelMatrix {
+        self.matrix_within(locations, &vec![SHARED; locations.len()])
+    }
+
+    /// The same values as [`RoadModel::drive`] for every pair that can meet (others are
+    /// unreachable), computed many-to-many: shortest paths from each graph node that some
+    /// location joins the graph at, once per time bin (on a small graph such as the shipped
+    /// one; one search per location and bin on a large imported one), great-circle distances
+    /// once per pair, and the access and egress legs once per location and bin.
+    fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
         let n = locations.len();
         let nb = self.bins.len();
         let snaps: Vec<Snap> = locations.par_iter().map(|&l| self.snap(l)).collect();
@@ -263,7 +267,9 @@ impl TravelModel for RoadModel {
             .enumerate()
             .for_each(|(i, row)| {
                 for (j, g) in row.iter_mut().enumerate() {
-                    *g = great_circle_m(locations[i], locations[j]);
+                    if can_meet(groups[i], groups[j]) {
+                        *g = great_circle_m(locations[i], locations[j]);
+                    }
                 }
             });
         // Shortest paths from every snap node, per bin, when that table stays small.
@@ -322,6 +328,10 @@ impl TravelModel for RoadModel {
                     * 1000.0;
                 let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
                 for (j, to) in snaps.iter().enumerate() {
+                    if !can_meet(groups[i], groups[j]) {
+                        (t[j], d[j]) = (i32::MAX, i32::MAX);
+                        continue;
+                    }
                     if from.at == to.at {
                         (t[j], d[j]) = (0, 0);
                         continue;

@@ -1,7 +1,7 @@
 //! The road model's batch matrix agrees with single drives at any departure time, and
 //! leaving later never arrives earlier.
 
-use housecall_core::{Location, Seconds, SplitMix64, TravelModel};
+use housecall_core::{can_meet, Drive, Location, Seconds, SplitMix64, TravelModel, SHARED};
 use housecall_region::Region;
 
 fn points(seed: u64, n: usize) -> Vec<Location> {
@@ -57,4 +57,32 @@ fn shipped_graph_is_connected_and_snaps_nearby() {
     };
     let near = region.roads.nearest(brampton, 1)[0];
     assert_eq!(region.roads.nodes[near].id, "BRAM_DT");
+}
+
+/// Only pairs that can meet (the same day, or a home) are computed; the others are
+/// unreachable, and the rest equals the full matrix.
+#[test]
+fn matrix_within_groups_computes_only_pairs_that_meet() {
+    let model = Region::western_gta().road_model();
+    let locs = points(3, 12);
+    let groups: Vec<u32> = (0..12)
+        .map(|i| if i < 2 { SHARED } else { (i % 3) as u32 })
+        .collect();
+    let full = model.matrix(&locs);
+    let within = model.matrix_within(&locs, &groups);
+    for i in 0..12 {
+        for j in 0..12 {
+            for t in [Seconds::hm(8, 0), Seconds::hm(12, 0), Seconds::hm(17, 15)] {
+                if can_meet(groups[i], groups[j]) {
+                    assert_eq!(within.drive(i, j, t), full.drive(i, j, t), "{i}->{j}");
+                } else {
+                    assert_eq!(
+                        within.drive(i, j, t).time,
+                        Drive::UNREACHABLE.time,
+                        "{i}->{j}"
+                    );
+                }
+            }
+        }
+    }
 }

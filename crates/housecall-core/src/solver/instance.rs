@@ -2,7 +2,7 @@
 //! and which bookings each shift may serve.
 
 use crate::model::{Priority, Problem};
-use crate::travel::{TravelMatrix, TravelModel};
+use crate::travel::{TravelMatrix, TravelModel, SHARED};
 
 /// A therapist-day as the search sees it. Times are seconds since midnight.
 #[derive(Clone, Debug)]
@@ -45,13 +45,25 @@ impl<'p> Instance<'p> {
     pub fn new(problem: &'p Problem, model: &dyn TravelModel) -> Self {
         let nb = problem.bookings.len();
         let mut locations: Vec<_> = problem.bookings.iter().map(|b| b.location).collect();
+        // A booking's day is its group: drives between bookings of different days are never
+        // needed (homes and undated bookings meet every day).
+        let mut groups: Vec<u32> = problem
+            .bookings
+            .iter()
+            .map(|b| {
+                b.date
+                    .and_then(|d| problem.days.iter().position(|&p| p == Some(d)))
+                    .map_or(SHARED, |k| k as u32)
+            })
+            .collect();
         let mut therapist_locs = Vec::new();
         for t in &problem.therapists {
             therapist_locs.push((locations.len(), locations.len() + 1));
             locations.push(t.start);
             locations.push(t.end);
+            groups.extend([SHARED, SHARED]);
         }
-        let matrix = model.matrix(&locations);
+        let matrix = model.matrix_within(&locations, &groups);
         let shifts = problem
             .shifts
             .iter()

@@ -3,9 +3,9 @@
 //! The forward simulation leaves as early as allowed, waits at the door for a window when
 //! early, and places the lunch break in the gap (before or after a drive) that lets the day
 //! end earliest. [`Scheduler::timed`] then delays the departure as far as it can without
-//! ending later, and leaves every place as late as the next session allows (without a longer
-//! drive), so that idle time is spent at home or as free time after a visit, never as
-//! waiting at a client's door.
+//! ending later, and leaves every place as late as the next session allows (rush hour may add
+//! at most a quarter of the waiting it removes), so that idle time is spent at home or as
+//! free time after a visit, never as waiting at a client's door.
 
 use super::instance::Instance;
 
