@@ -32,7 +32,7 @@ pub fn write_ics(
         };
         let at = |t: Seconds| clock(date, t);
         let uid = |what: &str| format!("{date}-{what}@housecall");
-        let setup = problem
+        let therapist = problem
             .therapist_index(&it.therapist)
             .map(|t| &problem.therapists[t]);
         let mut leave = it.leave;
@@ -56,7 +56,7 @@ pub fn write_ics(
                             .ends(at(v.arrival))
                             .done(),
                     );
-                    let setup_at = match (bk, setup) {
+                    let setup_at = match (bk, therapist) {
                         (Some(bk), Some(t)) => v.start - bk.setup_for(t),
                         _ => v.start,
                     };
