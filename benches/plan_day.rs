@@ -26,17 +26,17 @@ fn bench(c: &mut Criterion) {
     let opts = SolveOptions::default();
     let ten = day("brampton-mississauga.csv");
     assert!(
-        solve(&ten, &model, &opts).proven_optimal,
+        solve(&ten, &model, &opts).unwrap().proven_optimal,
         "the 10-booking day is solved exactly"
     );
     c.bench_function("plan_10_bookings", |b| {
-        b.iter(|| solve(black_box(&ten), &model, &opts))
+        b.iter(|| solve(black_box(&ten), &model, &opts).unwrap())
     });
     let forty = day("busy-40.csv");
-    let plan = solve(&forty, &model, &opts);
+    let plan = solve(&forty, &model, &opts).unwrap();
     assert!(housecall_core::check(&forty, &model, &plan).is_empty());
     c.bench_function("plan_40_bookings", |b| {
-        b.iter(|| solve(black_box(&forty), &model, &opts))
+        b.iter(|| solve(black_box(&forty), &model, &opts).unwrap())
     });
 }
 

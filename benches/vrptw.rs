@@ -41,8 +41,8 @@ fn move_evaluations(c: &mut Criterion) {
     for n in [100, 200] {
         let inst = instance(n, 7);
         let model = inst.rounding.model();
-        let once = measure::relocations(&inst.problem, &model, 1, false);
-        let full = measure::relocations(&inst.problem, &model, 1, true);
+        let once = measure::relocations(&inst.problem, &model, 1, false).unwrap();
+        let full = measure::relocations(&inst.problem, &model, 1, true).unwrap();
         assert!(once.moves > 1000 && once.feasible > 0, "{once:?}");
         assert_eq!((once.moves, once.feasible), (full.moves, full.feasible));
         g.throughput(Throughput::Elements(once.moves));
@@ -50,7 +50,9 @@ fn move_evaluations(c: &mut Criterion) {
             g.bench_function(format!("relocations_{n}_{name}"), |b| {
                 b.iter_custom(|rounds| {
                     let p = black_box(&inst.problem);
-                    measure::relocations(p, &model, rounds as usize, full_scheduling).elapsed
+                    measure::relocations(p, &model, rounds as usize, full_scheduling)
+                        .unwrap()
+                        .elapsed
                 })
             });
         }
@@ -70,11 +72,11 @@ fn bench(c: &mut Criterion) {
     for n in [100, 200] {
         let inst = instance(n, 7);
         let model = inst.rounding.model();
-        let plan = solve(&inst.problem, &model, &opts(0));
+        let plan = solve(&inst.problem, &model, &opts(0)).unwrap();
         assert!(check(&inst.problem, &model, &plan).is_empty());
         assert_eq!(plan.served(), n, "every customer is served");
         c.bench_function(&format!("vrptw_{n}_construct_and_descent"), |b| {
-            b.iter(|| solve(black_box(&inst.problem), &model, &opts(0)))
+            b.iter(|| solve(black_box(&inst.problem), &model, &opts(0)).unwrap())
         });
     }
     let inst = instance(100, 7);
@@ -82,7 +84,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("vrptw_solve");
     g.sample_size(10);
     g.bench_function("vrptw_100_30_rounds", |b| {
-        b.iter(|| solve(black_box(&inst.problem), &model, &opts(30)))
+        b.iter(|| solve(black_box(&inst.problem), &model, &opts(30)).unwrap())
     });
     g.finish();
 }

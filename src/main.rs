@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod progress;
 
 use housecall_core::{
-    check, solve, AreaRule, Location, Objective, Precision, Problem, Seconds, SolveOptions,
-    Therapist, TravelModel,
+    check, solve, AreaRule, Location, Objective, Precision, Problem, ProblemError, Seconds,
+    SolveOptions, Therapist, TravelModel,
 };
 use housecall_io::{BookingsFile, ExternalMatrix, InputError, Locator};
 use housecall_region::Region;
@@ -341,6 +341,12 @@ impl From<InputError> for Failure {
     }
 }
 
+impl From<ProblemError> for Failure {
+    fn from(e: ProblemError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -399,7 +405,7 @@ fn solve_checked(
     model: &dyn TravelModel,
     opts: SolveOptions,
 ) -> Result<housecall_core::Plan, Failure> {
-    let plan = solve(problem, model, &opts);
+    let plan = solve(problem, model, &opts)?;
     let violations = check(problem, model, &plan);
     if violations.is_empty() {
         return Ok(plan);
@@ -469,7 +475,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 progress: bar.as_ref().map(progress::ProgressDisplay::hook),
                 ..SolveOptions::default()
             };
-            let plan = solve(&problem, model.as_ref(), &opts);
+            let plan = solve(&problem, model.as_ref(), &opts)?;
             if let Some(bar) = bar {
                 bar.finish();
             }

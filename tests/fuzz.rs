@@ -100,7 +100,7 @@ fn quick() -> SolveOptions {
 
 /// Plans and checks; the solver's own plans must pass the checker whatever the input.
 fn plan_and_check(problem: &Problem, model: &dyn housecall_core::TravelModel) {
-    let plan = solve(problem, model, &quick());
+    let plan = solve(problem, model, &quick()).unwrap();
     let violations = check(problem, model, &plan);
     assert!(violations.is_empty(), "{violations:?}");
     assert_eq!(
@@ -155,7 +155,7 @@ proptest! {
         let therapists = housecall_io::parse_therapists("t.toml", example("practice.toml")).unwrap();
         let problem = Problem::new(f.bookings, therapists, None);
         let model = StraightLine::default();
-        let text = housecall_io::write_plan_json(&problem, &solve(&problem, &model, &quick()));
+        let text = housecall_io::write_plan_json(&problem, &solve(&problem, &model, &quick()).unwrap());
         let bytes = mutate(text.as_bytes(), &muts);
         if let Ok(plan) = housecall_io::parse_plan_json("p.json", &String::from_utf8_lossy(&bytes)) {
             let _ = check(&problem, &model, &plan);
@@ -180,7 +180,7 @@ proptest! {
         let bytes = mutate(TINY_VRPTW.as_bytes(), &muts);
         if let Ok(inst) = housecall_io::parse_vrptw("v.txt", bytes, rounding) {
             let model = rounding.model();
-            let plan = solve(&inst.problem, &model, &SolveOptions { method: Method::Heuristic, ..quick() });
+            let plan = solve(&inst.problem, &model, &SolveOptions { method: Method::Heuristic, ..quick() }).unwrap();
             prop_assert!(check(&inst.problem, &model, &plan).is_empty());
             let _ = inst.write_vrplib(&plan);
         }
@@ -192,7 +192,7 @@ proptest! {
         let bytes = mutate(base.as_bytes(), &muts);
         if let Ok(inst) = housecall_io::parse_tsptw("t.txt", bytes) {
             let model = inst.model.as_model();
-            let plan = solve(&inst.problem, model, &quick());
+            let plan = solve(&inst.problem, model, &quick()).unwrap();
             prop_assert!(check(&inst.problem, model, &plan).is_empty());
             let _ = inst.write_tour(&plan);
         }

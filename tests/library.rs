@@ -20,7 +20,8 @@ fn readme_library_example_plans_and_checks() -> Result<(), Box<dyn std::error::E
             seed: 7,
             ..SolveOptions::default()
         },
-    );
+    )
+    .unwrap();
     assert!(check(&problem, &model, &plan).is_empty());
     assert_eq!(plan.itineraries.len(), 2);
     assert_eq!(plan.served() + plan.unassigned.len(), 14);

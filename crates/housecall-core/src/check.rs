@@ -3,19 +3,76 @@
 //! from anywhere — the solver, a file, another tool — can be verified.
 
 use crate::model::{Location, Problem, Therapist};
-use crate::plan::{Break, BreakPlace, Itinerary, Plan, Stop, Visit};
+use crate::plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Visit};
 use crate::time::Seconds;
 use crate::travel::TravelModel;
 use std::collections::HashMap;
 use std::fmt;
 
+/// What kind of rule a [`Violation`] breaks; [`ViolationCode::as_str`] gives the stable code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ViolationCode {
+    /// `window_missed`: A session starts outside every window of its booking (or a confirmed visit not at its time).
+    WindowMissed,
+    /// `overlap`: Two things happen at once, or the times of a visit are out of order with its drive.
+    Overlap,
+    /// `shift_broken`: The itinerary leaves before the shift opens, ends after it closes, or is not a working day.
+    ShiftBroken,
+    /// `lunch_broken`: The lunch break is missing, too short, outside its window or overlaps work.
+    LunchBroken,
+    /// `limit_exceeded`: A daily limit (visits, hands-on time, capacity) is exceeded.
+    LimitExceeded,
+    /// `booking_missing`: A booking is neither in an itinerary nor listed as unassigned.
+    BookingMissing,
+    /// `booking_duplicated`: A booking appears more than once.
+    BookingDuplicated,
+    /// `unknown_booking`: A visit or unassigned entry names a booking that is not in the problem.
+    UnknownBooking,
+    /// `unknown_therapist`: An itinerary names a therapist who is not in the problem.
+    UnknownTherapist,
+    /// `travel_inconsistent`: A drive differs from what the travel model says.
+    TravelInconsistent,
+    /// `times_inconsistent`: Arrival, start, end and departure do not add up (set-up, session, pack-up).
+    TimesInconsistent,
+    /// `not_eligible`: The therapist may not take the booking that day (area, skill, pin, limits).
+    NotEligible,
+    /// `confirmed_moved`: A confirmed visit is served at another time or by another therapist, or dropped without the `confirmed_conflict` reason.
+    ConfirmedMoved,
+}
+
+impl ViolationCode {
+    /// The stable machine-readable code, e.g. `window_missed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViolationCode::WindowMissed => "window_missed",
+            ViolationCode::Overlap => "overlap",
+            ViolationCode::ShiftBroken => "shift_broken",
+            ViolationCode::LunchBroken => "lunch_broken",
+            ViolationCode::LimitExceeded => "limit_exceeded",
+            ViolationCode::BookingMissing => "booking_missing",
+            ViolationCode::BookingDuplicated => "booking_duplicated",
+            ViolationCode::UnknownBooking => "unknown_booking",
+            ViolationCode::UnknownTherapist => "unknown_therapist",
+            ViolationCode::TravelInconsistent => "travel_inconsistent",
+            ViolationCode::TimesInconsistent => "times_inconsistent",
+            ViolationCode::NotEligible => "not_eligible",
+            ViolationCode::ConfirmedMoved => "confirmed_moved",
+        }
+    }
+}
+
+impl fmt::Display for ViolationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One way in which a plan breaks the rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
-    /// A stable code: `window_missed`, `overlap`, `shift_broken`, `lunch_broken`,
-    /// `limit_exceeded`, `booking_missing`, `booking_duplicated`, `unknown_booking`,
-    /// `unknown_therapist`, `travel_inconsistent`, `times_inconsistent`, `not_eligible`.
-    pub code: &'static str,
+    /// Which rule.
+    pub code: ViolationCode,
     /// What is wrong, naming the therapist, day and booking.
     pub message: String,
 }
@@ -40,14 +97,14 @@ pub fn check(problem: &Problem, model: &dyn TravelModel, plan: &Plan) -> Vec<Vio
         );
         let Some(ti) = problem.therapist_index(&it.therapist) else {
             out.push(v(
-                "unknown_therapist",
+                ViolationCode::UnknownTherapist,
                 format!("itinerary for unknown therapist '{}'", it.therapist),
             ));
             continue;
         };
         if days_seen.contains(&(ti, it.date)) {
             out.push(v(
-                "shift_broken",
+                ViolationCode::ShiftBroken,
                 format!("{label}: two itineraries for the same therapist and day"),
             ));
         }
@@ -55,7 +112,7 @@ pub fn check(problem: &Problem, model: &dyn TravelModel, plan: &Plan) -> Vec<Vio
         let t = &problem.therapists[ti];
         if !problem.days.contains(&it.date) || !t.works_on(it.date) {
             out.push(v(
-                "shift_broken",
+                ViolationCode::ShiftBroken,
                 format!("{label}: not a planned working day of this therapist"),
             ));
         }
@@ -66,9 +123,21 @@ pub fn check(problem: &Problem, model: &dyn TravelModel, plan: &Plan) -> Vec<Vio
     }
     for u in &plan.unassigned {
         *seen.entry(u.booking.as_str()).or_default() += 1;
+        let confirmed = problem
+            .booking_index(&u.booking)
+            .is_some_and(|b| problem.bookings[b].confirmed.is_some());
+        if confirmed && u.reason == Reason::DayFull {
+            out.push(v(
+                ViolationCode::ConfirmedMoved,
+                format!(
+                    "confirmed visit '{}' is dropped for a full day; a confirmed visit is never traded for another booking",
+                    u.booking
+                ),
+            ));
+        }
         if problem.booking_index(&u.booking).is_none() {
             out.push(v(
-                "unknown_booking",
+                ViolationCode::UnknownBooking,
                 format!("unassigned booking '{}' is not in the bookings", u.booking),
             ));
         }
@@ -76,7 +145,7 @@ pub fn check(problem: &Problem, model: &dyn TravelModel, plan: &Plan) -> Vec<Vio
     for b in &problem.bookings {
         match seen.get(b.id.as_str()).copied().unwrap_or(0) {
             0 => out.push(v(
-                "booking_missing",
+                ViolationCode::BookingMissing,
                 format!(
                     "booking '{}' is neither planned nor listed as unassigned",
                     b.id
@@ -84,7 +153,7 @@ pub fn check(problem: &Problem, model: &dyn TravelModel, plan: &Plan) -> Vec<Vio
             )),
             1 => {}
             n => out.push(v(
-                "booking_duplicated",
+                ViolationCode::BookingDuplicated,
                 format!("booking '{}' appears {n} times", b.id),
             )),
         }
@@ -92,7 +161,7 @@ pub fn check(problem: &Problem, model: &dyn TravelModel, plan: &Plan) -> Vec<Vio
     out
 }
 
-fn v(code: &'static str, message: String) -> Violation {
+fn v(code: ViolationCode, message: String) -> Violation {
     Violation { code, message }
 }
 
@@ -107,7 +176,7 @@ fn check_itinerary(
     let mut err = |code, msg: String| out.push(v(code, format!("{label}: {msg}")));
     if it.leave < t.shift.start {
         err(
-            "shift_broken",
+            ViolationCode::ShiftBroken,
             format!(
                 "leaves at {} before the shift starts at {}",
                 it.leave, t.shift.start
@@ -128,14 +197,14 @@ fn check_itinerary(
     match (&t.lunch, breaks.as_slice()) {
         (None, []) => {}
         (None, _) => err(
-            "lunch_broken",
+            ViolationCode::LunchBroken,
             "has a break but the therapist has no lunch configured".into(),
         ),
-        (Some(_), []) => err("lunch_broken", "has no lunch break".into()),
+        (Some(_), []) => err(ViolationCode::LunchBroken, "has no lunch break".into()),
         (Some(l), [b]) => {
             if b.start < l.window.start || b.end > l.window.end || b.end - b.start < l.duration {
                 err(
-                    "lunch_broken",
+                    ViolationCode::LunchBroken,
                     format!(
                         "lunch {}-{} is not {} min inside {}",
                         b.start,
@@ -147,18 +216,18 @@ fn check_itinerary(
             }
             if b.start < t.shift.start || b.end > t.shift.end {
                 err(
-                    "lunch_broken",
+                    ViolationCode::LunchBroken,
                     format!("lunch {}-{} is outside the shift", b.start, b.end),
                 );
             }
         }
-        (Some(_), _) => err("lunch_broken", "has more than one break".into()),
+        (Some(_), _) => err(ViolationCode::LunchBroken, "has more than one break".into()),
     }
     let visits: Vec<&Visit> = it.visits().collect();
     if let Some(max) = t.max_visits {
         if visits.len() > max as usize {
             err(
-                "limit_exceeded",
+                ViolationCode::LimitExceeded,
                 format!("{} visits, more than the limit of {max}", visits.len()),
             );
         }
@@ -167,7 +236,7 @@ fn check_itinerary(
     if let Some(max) = t.max_hands_on {
         if hands_on > max {
             err(
-                "limit_exceeded",
+                ViolationCode::LimitExceeded,
                 format!(
                     "{} min hands-on, more than the limit of {} min",
                     hands_on.0 / 60,
@@ -185,7 +254,7 @@ fn check_itinerary(
             .sum();
         if load > cap {
             err(
-                "limit_exceeded",
+                ViolationCode::LimitExceeded,
                 format!("load {load}, more than the capacity of {cap}"),
             );
         }
@@ -206,13 +275,13 @@ fn check_itinerary(
                 match &b.place {
                     BreakPlace::Start if i == 0 => {
                         if b.start < free || b.end > it.leave {
-                            err("overlap", format!("lunch at the start place {}-{} does not end before leaving at {}", b.start, b.end, it.leave));
+                            err(ViolationCode::Overlap, format!("lunch at the start place {}-{} does not end before leaving at {}", b.start, b.end, it.leave));
                         }
                     }
                     BreakPlace::End if i + 1 == it.stops.len() => {
                         if b.start < it.back {
                             err(
-                                "overlap",
+                                ViolationCode::Overlap,
                                 format!(
                                     "lunch at the end place starts at {} before arriving at {}",
                                     b.start, it.back
@@ -223,7 +292,7 @@ fn check_itinerary(
                     BreakPlace::Booking(id) if prev_is_here(id) => {
                         if b.start < free || b.end > depart_of(&it.stops[i - 1]) {
                             err(
-                                "overlap",
+                                ViolationCode::Overlap,
                                 format!(
                                     "lunch {}-{} at '{id}' overlaps the visit or the drive",
                                     b.start, b.end
@@ -233,7 +302,7 @@ fn check_itinerary(
                     }
                     BreakPlace::Booking(id) if next_is_here(id) => pending_door_break = Some(b),
                     _ => err(
-                        "lunch_broken",
+                        ViolationCode::LunchBroken,
                         "the break is not at the start, the end, or a neighbouring visit".into(),
                     ),
                 }
@@ -241,7 +310,7 @@ fn check_itinerary(
             Stop::Visit(x) => {
                 let Some(bi) = problem.booking_index(&x.booking) else {
                     err(
-                        "unknown_booking",
+                        ViolationCode::UnknownBooking,
                         format!("visit to unknown booking '{}'", x.booking),
                     );
                     continue;
@@ -250,7 +319,7 @@ fn check_itinerary(
                 let d = model.drive(place, bk.location, depart);
                 if d.time != x.drive_time || d.distance != x.drive_distance {
                     err(
-                        "travel_inconsistent",
+                        ViolationCode::TravelInconsistent,
                         format!(
                             "drive to '{}' is {} s / {} m, the model says {} s / {} m",
                             x.booking, x.drive_time.0, x.drive_distance.0, d.time.0, d.distance.0
@@ -259,7 +328,7 @@ fn check_itinerary(
                 }
                 if x.arrival != depart + d.time {
                     err(
-                        "times_inconsistent",
+                        ViolationCode::TimesInconsistent,
                         format!(
                             "arrives at '{}' at {}, expected {}",
                             x.booking,
@@ -272,7 +341,7 @@ fn check_itinerary(
                 if let Some(b) = pending_door_break.take() {
                     if b.start < x.arrival {
                         err(
-                            "overlap",
+                            ViolationCode::Overlap,
                             format!(
                                 "lunch at '{}' starts at {} before arriving at {}",
                                 x.booking, b.start, x.arrival
@@ -284,7 +353,7 @@ fn check_itinerary(
                 let setup = bk.setup_for(t);
                 if x.start < ready + setup {
                     err(
-                        "overlap",
+                        ViolationCode::Overlap,
                         format!(
                             "'{}' starts at {}, before {} min of set-up after {}",
                             x.booking,
@@ -295,10 +364,20 @@ fn check_itinerary(
                     );
                 }
                 let windows = bk.start_windows(t);
-                if !windows.iter().any(|w| w.contains(x.start)) {
+                if let Some(c) = bk.confirmed {
+                    if x.start != c {
+                        err(
+                            ViolationCode::ConfirmedMoved,
+                            format!(
+                                "'{}' is confirmed for {c}, planned at {}",
+                                x.booking, x.start
+                            ),
+                        );
+                    }
+                } else if !windows.iter().any(|w| w.contains(x.start)) {
                     let ws: Vec<String> = windows.iter().map(|w| w.text()).collect();
                     err(
-                        "window_missed",
+                        ViolationCode::WindowMissed,
                         format!(
                             "'{}' starts at {}, outside {}",
                             x.booking,
@@ -309,7 +388,7 @@ fn check_itinerary(
                 }
                 if x.end != x.start + bk.session {
                     err(
-                        "times_inconsistent",
+                        ViolationCode::TimesInconsistent,
                         format!(
                             "'{}' lasts {} min, booked {} min",
                             x.booking,
@@ -320,7 +399,7 @@ fn check_itinerary(
                 }
                 if x.departure < x.end + t.packup {
                     err(
-                        "overlap",
+                        ViolationCode::Overlap,
                         format!(
                             "leaves '{}' at {}, before {} min of pack-up after {}",
                             x.booking,
@@ -331,7 +410,10 @@ fn check_itinerary(
                     );
                 }
                 if let Err(why) = bk.eligibility(t, it.date) {
-                    err("not_eligible", format!("'{}': {}", x.booking, why.text()));
+                    err(
+                        ViolationCode::NotEligible,
+                        format!("'{}': {}", x.booking, why.text()),
+                    );
                 }
                 place = bk.location;
                 free = x.end + t.packup;
@@ -342,7 +424,7 @@ fn check_itinerary(
     let d = model.drive(place, t.end, depart);
     if d.time != it.return_drive_time || d.distance != it.return_drive_distance {
         err(
-            "travel_inconsistent",
+            ViolationCode::TravelInconsistent,
             format!(
                 "drive home is {} s / {} m, the model says {} s / {} m",
                 it.return_drive_time.0, it.return_drive_distance.0, d.time.0, d.distance.0
@@ -351,13 +433,13 @@ fn check_itinerary(
     }
     if it.back != depart + d.time {
         err(
-            "times_inconsistent",
+            ViolationCode::TimesInconsistent,
             format!("back at {}, expected {}", it.back, depart + d.time),
         );
     }
     if it.back > t.shift.end {
         err(
-            "shift_broken",
+            ViolationCode::ShiftBroken,
             format!(
                 "back at {} after the shift ends at {}",
                 it.back, t.shift.end

@@ -6,6 +6,7 @@
 //! [`Seconds`] and [`Metres`] newtypes, so that costs are exact and reproducible.
 #![warn(missing_docs)]
 
+mod build;
 mod check;
 mod model;
 mod plan;
@@ -13,8 +14,9 @@ mod rng;
 mod solver;
 mod time;
 mod travel;
+mod validate;
 
-pub use check::{check, Violation};
+pub use check::{check, Violation, ViolationCode};
 pub use model::{
     treatment, AreaRule, Booking, Ineligible, Location, Lunch, Precision, Priority, Problem, Shift,
     Therapist, TREATMENTS,
@@ -31,3 +33,4 @@ pub use travel::{
     can_meet, great_circle_m, interpolate, make_fifo, Drive, StraightLine, TravelMatrix,
     TravelModel, SHARED,
 };
+pub use validate::ProblemError;

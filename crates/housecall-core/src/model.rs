@@ -88,8 +88,18 @@ pub enum Priority {
     Required,
 }
 
-/// One client visit to plan.
+/// One client visit to plan. Build one with [`Booking::new`] and the `with_*` setters; new
+/// fields may be added in later versions (the type is `#[non_exhaustive]`).
+///
+/// ```
+/// # use housecall_core::*;
+/// let b = Booking::new("b1", Location { lat: 43.59, lon: -79.64 }, Seconds::from_minutes(60))
+///     .with_window(TimeWindow::new(Seconds::hm(10, 0), Seconds::hm(11, 0)).unwrap())
+///     .with_skills(["hydrotherapy"]);
+/// assert_eq!(b.priority, Priority::Required);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Booking {
     /// Unique id, as in the bookings file.
     pub id: String,
@@ -120,6 +130,11 @@ pub struct Booking {
     pub therapist: Option<String>,
     /// Load it takes up (goods to deliver, for benchmark instances; 0 for a treatment).
     pub demand: i64,
+    /// A confirmed visit: the session starts at exactly this time, with the pinned
+    /// [`therapist`](Booking::therapist) on [`date`](Booking::date) (or the planned day when
+    /// undated). The solver never moves, drops or trades it for another booking; one that
+    /// cannot be kept is reported as [`Reason::ConfirmedConflict`](crate::Reason).
+    pub confirmed: Option<Seconds>,
 }
 
 /// A break the therapist must take during the day.
@@ -131,8 +146,23 @@ pub struct Lunch {
     pub duration: Seconds,
 }
 
-/// A therapist as described in the therapist file.
+/// A therapist as described in the therapist file. Build one with [`Therapist::new`] and the
+/// `with_*` setters (the type is `#[non_exhaustive]`).
+///
+/// ```
+/// # use housecall_core::*;
+/// let home = Location { lat: 43.685, lon: -79.76 };
+/// let t = Therapist::new("maya", home, TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap())
+///     .with_name("Maya")
+///     .with_lunch(Lunch {
+///         window: TimeWindow::new(Seconds::hm(11, 30), Seconds::hm(14, 0)).unwrap(),
+///         duration: Seconds::from_minutes(30),
+///     })
+///     .with_max_visits(7);
+/// assert_eq!(t.setup, Seconds::from_minutes(10));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Therapist {
     /// Unique id, as used by bookings that pin a therapist.
     pub id: String,
@@ -229,6 +259,7 @@ impl Ineligible {
 
 /// One therapist working one day: a route to plan.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Shift {
     /// Index into [`Problem::therapists`].
     pub therapist: usize,
@@ -236,8 +267,10 @@ pub struct Shift {
     pub date: Option<NaiveDate>,
 }
 
-/// Everything to plan: bookings, therapists and the shifts (therapist-days) available.
+/// Everything to plan: bookings, therapists and the shifts (therapist-days) available. Build
+/// one with [`Problem::new`]; [`Problem::validate`] says whether it can be planned.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Problem {
     /// All bookings given, including those for days not planned (they are reported
     /// unassigned, never dropped).
@@ -322,22 +355,11 @@ impl Booking {
     /// ```
     /// # use housecall_core::*;
     /// # let home = Location { lat: 43.7, lon: -79.7 };
-    /// let mut t = Therapist {
-    ///     id: "maya".into(), name: "Maya".into(), start: home, end: home,
-    ///     shift: TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap(),
-    ///     lunch: None, setup: Seconds::from_minutes(10), packup: Seconds::from_minutes(5),
-    ///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![], areas: None,
-    ///     capacity: None,
-    /// };
-    /// let b = Booking {
-    ///     id: "b1".into(), client: "Jo".into(), location: home,
-    ///     precision: Precision::Coordinates, area: None, treatment: None,
-    ///     session: Seconds::from_minutes(45), setup: None, windows: vec![], date: None,
-    ///     priority: Priority::Required, skills: vec!["cupping".into()], therapist: None,
-    ///     demand: 0,
-    /// };
+    /// let shift = TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap();
+    /// let t = Therapist::new("maya", home, shift);
+    /// let b = Booking::new("b1", home, Seconds::from_minutes(45)).with_skills(["cupping"]);
     /// assert_eq!(b.eligibility(&t, None), Err(Ineligible::Skill));
-    /// t.skills = vec!["cupping".into()];
+    /// let t = t.with_skills(["Cupping"]);
     /// assert_eq!(b.eligibility(&t, None), Ok(()));
     /// ```
     pub fn eligibility(

@@ -183,11 +183,14 @@ pub enum Reason {
     NoWindowFits,
     /// It fits alone, but not together with the bookings that were served.
     DayFull,
+    /// A confirmed visit that cannot be kept at its time: it clashes with other confirmed
+    /// visits, or its start cannot be reached within the shift.
+    ConfirmedConflict,
 }
 
 impl Reason {
     /// Every reason, for parsing and documentation.
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 12] = [
         Reason::OtherDate,
         Reason::NoTherapistThatDay,
         Reason::OutsideServiceArea,
@@ -199,6 +202,7 @@ impl Reason {
         Reason::NoEligibleTherapist,
         Reason::NoWindowFits,
         Reason::DayFull,
+        Reason::ConfirmedConflict,
     ];
 
     /// The stable machine-readable code, e.g. `day_full`.
@@ -215,6 +219,7 @@ impl Reason {
             Reason::NoEligibleTherapist => "no_eligible_therapist",
             Reason::NoWindowFits => "no_window_fits",
             Reason::DayFull => "day_full",
+            Reason::ConfirmedConflict => "confirmed_conflict",
         }
     }
 

@@ -46,53 +46,32 @@ fn day(specs: &[Spec], lunch: bool, max_visits: Option<u32>) -> Problem {
     let bookings = specs
         .iter()
         .enumerate()
-        .map(|(i, s)| Booking {
-            id: format!("b{i}"),
-            client: format!("client {i}"),
-            location: Location {
+        .map(|(i, s)| {
+            let at = Location {
                 lat: s.lat,
                 lon: s.lon,
-            },
-            precision: Precision::Coordinates,
-            area: None,
-            treatment: None,
-            session: Seconds::from_minutes(s.minutes),
-            setup: None,
-            windows: match s.window {
+            };
+            let mut b = Booking::new(format!("b{i}"), at, Seconds::from_minutes(s.minutes))
+                .with_client(format!("client {i}"))
+                .with_priority(s.weight.map_or(Priority::Required, Priority::Optional));
+            b.windows = match s.window {
                 None => vec![],
                 Some((a, b)) if s.second => vec![tw(a, b), tw(b + 60, b + 120)],
                 Some((a, b)) => vec![tw(a, b)],
-            },
-            date: None,
-            priority: s.weight.map_or(Priority::Required, Priority::Optional),
-            skills: vec![],
-            therapist: None,
-            demand: 0,
+            };
+            b
         })
         .collect();
     let home = Location {
         lat: 43.70,
         lon: -79.75,
     };
-    let t = Therapist {
-        id: "t".into(),
-        name: "T".into(),
-        start: home,
-        end: home,
-        shift: tw(8 * 60 + 30, 18 * 60),
-        lunch: lunch.then(|| Lunch {
-            window: tw(11 * 60 + 30, 14 * 60),
-            duration: Seconds::from_minutes(30),
-        }),
-        setup: Seconds::from_minutes(10),
-        packup: Seconds::from_minutes(5),
-        max_visits,
-        max_hands_on: None,
-        skills: vec![],
-        days: vec![],
-        areas: None,
-        capacity: None,
-    };
+    let mut t = Therapist::new("t", home, tw(8 * 60 + 30, 18 * 60)).with_name("T");
+    t.lunch = lunch.then(|| Lunch {
+        window: tw(11 * 60 + 30, 14 * 60),
+        duration: Seconds::from_minutes(30),
+    });
+    t.max_visits = max_visits;
     Problem::new(bookings, vec![t], None)
 }
 
@@ -131,8 +110,8 @@ proptest! {
     ) {
         let p = day(&specs, lunch, max_visits);
         let m = model();
-        let exact = solve(&p, &m, &SolveOptions::default());
-        let heur = solve(&p, &m, &heuristic(seed));
+        let exact = solve(&p, &m, &SolveOptions::default()).unwrap();
+        let heur = solve(&p, &m, &heuristic(seed)).unwrap();
         prop_assert!(exact.proven_optimal);
         prop_assert!(!heur.proven_optimal);
         for plan in [&exact, &heur] {
@@ -170,8 +149,8 @@ fn heuristic_finds_the_optimum_on_most_small_days() {
             })
             .collect();
         let p = day(&specs, rng.below(4) != 0, None);
-        let exact = solve(&p, &m, &SolveOptions::default());
-        let heur = solve(&p, &m, &heuristic(i));
+        let exact = solve(&p, &m, &SolveOptions::default()).unwrap();
+        let heur = solve(&p, &m, &heuristic(i)).unwrap();
         assert!(check(&p, &m, &heur).is_empty());
         assert!(key(&p, &exact) <= key(&p, &heur));
         same += (key(&p, &exact) == key(&p, &heur)) as usize;
@@ -209,8 +188,8 @@ fn same_seed_threads_and_iterations_give_the_same_plan() {
         method: Method::Auto,
         ..SolveOptions::default()
     };
-    let a = solve(&p, &m, &opts);
-    let b = solve(&p, &m, &opts);
+    let a = solve(&p, &m, &opts).unwrap();
+    let b = solve(&p, &m, &opts).unwrap();
     assert_eq!(a, b);
     assert!(check(&p, &m, &a).is_empty());
     // A progress hook is told of the searches and changes nothing.
@@ -227,7 +206,8 @@ fn same_seed_threads_and_iterations_give_the_same_plan() {
             progress: Some(hook),
             ..opts
         },
-    );
+    )
+    .unwrap();
     assert_eq!(a, c);
     assert!(
         calls.load(std::sync::atomic::Ordering::Relaxed) >= 2,
@@ -270,7 +250,8 @@ fn segment_days_are_valid_under_both_objectives() {
                     objective,
                     ..heuristic(i)
                 },
-            );
+            )
+            .unwrap();
             let v = check(&p, &m, &plan);
             assert!(v.is_empty(), "day {i}, {objective:?}: {v:?}");
             assert_eq!(plan.served() + plan.unassigned.len(), specs.len());

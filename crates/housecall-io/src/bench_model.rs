@@ -3,8 +3,7 @@
 //! capacity. Kept here, with the formats, rather than in the core's public surface.
 
 use housecall_core::{
-    Booking, Drive, Location, Metres, Precision, Priority, Seconds, Therapist, TimeWindow,
-    TravelModel,
+    Booking, Drive, Location, Metres, Seconds, Therapist, TimeWindow, TravelModel,
 };
 
 /// Straight-line distances on a plane, for benchmark instances (Solomon, Gehring-Homberger):
@@ -119,22 +118,9 @@ pub(crate) fn stop(
     window: TimeWindow,
     demand: i64,
 ) -> Booking {
-    Booking {
-        id,
-        client: String::new(),
-        location,
-        precision: Precision::Coordinates,
-        area: None,
-        treatment: None,
-        session: service,
-        setup: None,
-        windows: vec![window],
-        date: None,
-        priority: Priority::Required,
-        skills: vec![],
-        therapist: None,
-        demand,
-    }
+    Booking::new(id, location, service)
+        .with_window(window)
+        .with_demand(demand)
 }
 
 /// A benchmark vehicle: from and back to `depot` within `shift`, with no lunch, set-up or
@@ -145,22 +131,9 @@ pub(crate) fn vehicle(
     shift: TimeWindow,
     capacity: Option<i64>,
 ) -> Therapist {
-    Therapist {
-        name: id.clone(),
-        id,
-        start: depot,
-        end: depot,
-        shift,
-        lunch: None,
-        setup: Seconds(0),
-        packup: Seconds(0),
-        max_visits: None,
-        max_hands_on: None,
-        skills: vec![],
-        days: vec![],
-        areas: None,
-        capacity,
-    }
+    let mut v = Therapist::new(id, depot, shift).with_setup_packup(Seconds(0), Seconds(0));
+    v.capacity = capacity;
+    v
 }
 
 #[cfg(test)]

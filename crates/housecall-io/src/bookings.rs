@@ -89,6 +89,7 @@ const KNOWN: &[&str] = &[
     "priority",
     "therapist",
     "skills",
+    "confirmed_start",
 ];
 
 /// Reads a bookings CSV file, placing bookings without coordinates with `locator`.
@@ -316,6 +317,21 @@ pub fn parse_bookings(
             };
             let skills = split_list(get("skills"));
             let therapist = Some(get("therapist").to_string()).filter(|t| !t.is_empty());
+            let confirmed = match get("confirmed_start") {
+                "" => None,
+                c => {
+                    let at = crate::clock::parse_clock(c).map_err(|m| err("confirmed_start", m))?;
+                    if therapist.is_none() {
+                        return Err(err(
+                            "confirmed_start",
+                            format!(
+                                "{c} is confirmed without a therapist; give the therapist column"
+                            ),
+                        ));
+                    }
+                    Some(at)
+                }
+            };
             out.extras.push(
                 headers
                     .iter()
@@ -325,22 +341,19 @@ pub fn parse_bookings(
                     .collect(),
             );
             out.lines.push(line);
-            out.bookings.push(Booking {
-                id,
-                client: get("client").to_string(),
-                location,
-                precision,
-                area: locator.area_of(location),
-                treatment: treatment_name,
-                session,
-                setup: setup.map(Seconds::from_minutes),
-                windows,
-                date,
-                priority,
-                skills,
-                therapist,
-                demand: 0,
-            });
+            let mut b = Booking::new(id, location, session)
+                .with_client(get("client"))
+                .with_precision(precision)
+                .with_priority(priority)
+                .with_skills(skills);
+            b.area = locator.area_of(location);
+            b.treatment = treatment_name;
+            b.setup = setup.map(Seconds::from_minutes);
+            b.windows = windows;
+            b.date = date;
+            b.therapist = therapist;
+            b.confirmed = confirmed;
+            out.bookings.push(b);
             Ok(())
         };
         if let Err(e) = row() {

@@ -283,35 +283,25 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
                     .collect::<Result<Vec<_>, InputError>>()?,
             ),
         };
-        out.push(Therapist {
-            name: t
-                .name
-                .clone()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| id.clone()),
-            id,
-            start,
-            end,
-            shift,
-            lunch,
-            setup: Seconds::from_minutes(minutes(&t.setup_min, "setup_min", 0, 120)?.unwrap_or(10)),
-            packup: Seconds::from_minutes(
-                minutes(&t.packup_min, "packup_min", 0, 120)?.unwrap_or(5),
-            ),
-            // Zero would serve nobody: a day off is a day left out of `days`.
-            max_visits: minutes(&t.max_visits, "max_visits", 1, 100)?.map(|v| v as u32),
-            max_hands_on: minutes(&t.max_hands_on_min, "max_hands_on_min", 1, 1440)?
-                .map(Seconds::from_minutes),
-            skills: t
-                .skills
-                .iter()
-                .map(|s| s.trim().to_ascii_lowercase())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            days,
-            areas,
-            capacity: None,
-        });
+        let name = t.name.clone().filter(|n| !n.trim().is_empty());
+        let mut th = Therapist::new(id, start, shift)
+            .with_end(end)
+            .with_setup_packup(
+                Seconds::from_minutes(minutes(&t.setup_min, "setup_min", 0, 120)?.unwrap_or(10)),
+                Seconds::from_minutes(minutes(&t.packup_min, "packup_min", 0, 120)?.unwrap_or(5)),
+            )
+            .with_skills(t.skills.iter().filter(|s| !s.trim().is_empty()))
+            .with_days(days);
+        if let Some(name) = name {
+            th.name = name;
+        }
+        th.lunch = lunch;
+        // Zero would serve nobody: a day off is a day left out of `days`.
+        th.max_visits = minutes(&t.max_visits, "max_visits", 1, 100)?.map(|v| v as u32);
+        th.max_hands_on =
+            minutes(&t.max_hands_on_min, "max_hands_on_min", 1, 1440)?.map(Seconds::from_minutes);
+        th.areas = areas;
+        out.push(th);
     }
     Ok(out)
 }

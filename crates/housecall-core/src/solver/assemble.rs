@@ -1,7 +1,7 @@
 //! From routes to a [`Plan`]: every route timed into an itinerary, every booking not served
 //! listed with the reason a person would give.
 
-use super::instance::Instance;
+use super::instance::{Instance, Rank};
 use super::route::{LunchAt, Scheduler, Timed};
 use crate::model::Ineligible;
 use crate::plan::{Break, BreakPlace, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
@@ -38,7 +38,10 @@ pub(super) fn assemble(
     let unassigned = (0..inst.n())
         .filter(|&b| !served[b])
         .map(|b| {
-            let (reason, detail) = if shifts_of[b].is_empty() {
+            let confirmed = inst.bookings[b].priority == Rank::Confirmed;
+            let (reason, detail) = if confirmed && !inst.can_serve[b].is_empty() {
+                (Reason::ConfirmedConflict, conflict(inst, &routes, b))
+            } else if shifts_of[b].is_empty() {
                 why_not(inst, b)
             } else {
                 (Reason::DayFull, day_full(inst, &shifts_of[b], &routes, b))
@@ -147,6 +150,35 @@ fn day_full(inst: &Instance, shifts: &[usize], routes: &[Vec<usize>], b: usize) 
     format!(
         "fits alone, but not together with the visits that were planned ({})",
         why.join("; ")
+    )
+}
+
+/// Why confirmed visit `b`, which its therapist may take that day, is not kept: the confirmed
+/// visits of the day it clashes with, or why its time cannot be reached even alone.
+fn conflict(inst: &Instance, routes: &[Vec<usize>], b: usize) -> String {
+    let p = inst.problem;
+    let at = p.bookings[b].confirmed.unwrap_or_default();
+    let s = inst.can_serve[b][0];
+    let sched = Scheduler { inst, shift: s };
+    if sched.cost(&[b]).is_none() {
+        return format!("confirmed for {at}, but {}", no_window(inst, b));
+    }
+    let others: Vec<String> = routes[s]
+        .iter()
+        .filter(|&&v| inst.bookings[v].priority == Rank::Confirmed)
+        .map(|&v| {
+            let c = p.bookings[v].confirmed.unwrap_or_default();
+            format!("{} at {c}", p.bookings[v].id)
+        })
+        .collect();
+    let with = if others.is_empty() {
+        "the visits planned".to_string()
+    } else {
+        format!("the confirmed visits {}", others.join(", "))
+    };
+    format!(
+        "confirmed for {at}, but {}: cannot be kept together with {with}",
+        shift_text(inst, s)
     )
 }
 

@@ -3,6 +3,7 @@
 
 use crate::model::{Priority, Problem};
 use crate::travel::{TravelMatrix, TravelModel, SHARED};
+use crate::validate::ProblemError;
 
 /// A therapist-day as the search sees it. Times are seconds since midnight.
 #[derive(Clone, Debug)]
@@ -25,10 +26,20 @@ pub(crate) struct BookingData {
     pub loc: usize,
     pub session: i64,
     pub setup: Option<i64>,
-    /// Start windows sorted by start; empty means the whole shift.
+    /// Start windows sorted by start; empty means the whole shift. A confirmed visit has
+    /// the one window of its confirmed start.
     pub windows: Vec<(i64, i64)>,
-    pub priority: Priority,
+    pub priority: Rank,
     pub demand: i64,
+}
+
+/// How much serving a booking matters to the search, in order: optional by weight, required,
+/// and confirmed visits, which nothing may displace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Rank {
+    Optional(u8),
+    Required,
+    Confirmed,
 }
 
 pub(crate) struct Instance<'p> {
@@ -42,7 +53,9 @@ pub(crate) struct Instance<'p> {
 }
 
 impl<'p> Instance<'p> {
-    pub fn new(problem: &'p Problem, model: &dyn TravelModel) -> Self {
+    /// Compiles a problem that passed [`Problem::validate`]; fails only when the travel
+    /// model's matrix does not have a row per location.
+    pub fn new(problem: &'p Problem, model: &dyn TravelModel) -> Result<Self, ProblemError> {
         let nb = problem.bookings.len();
         let mut locations: Vec<_> = problem.bookings.iter().map(|b| b.location).collect();
         // A booking's day is its group: drives between bookings of different days are never
@@ -64,6 +77,12 @@ impl<'p> Instance<'p> {
             groups.extend([SHARED, SHARED]);
         }
         let matrix = model.matrix_within(&locations, &groups);
+        if matrix.len() != locations.len() {
+            return Err(ProblemError::MatrixSize {
+                expected: locations.len(),
+                got: matrix.len(),
+            });
+        }
         let shifts = problem
             .shifts
             .iter()
@@ -91,14 +110,21 @@ impl<'p> Instance<'p> {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                let mut windows: Vec<_> = b.windows.iter().map(|w| (w.start.0, w.end.0)).collect();
+                let mut windows: Vec<_> = match b.confirmed {
+                    Some(c) => vec![(c.0, c.0)],
+                    None => b.windows.iter().map(|w| (w.start.0, w.end.0)).collect(),
+                };
                 windows.sort();
                 BookingData {
                     loc: i,
                     session: b.session.0,
                     setup: b.setup.map(|s| s.0),
                     windows,
-                    priority: b.priority,
+                    priority: match (b.confirmed, b.priority) {
+                        (Some(_), _) => Rank::Confirmed,
+                        (None, Priority::Required) => Rank::Required,
+                        (None, Priority::Optional(w)) => Rank::Optional(w),
+                    },
                     demand: b.demand,
                 }
             })
@@ -118,13 +144,13 @@ impl<'p> Instance<'p> {
                     .collect()
             })
             .collect();
-        Instance {
+        Ok(Instance {
             problem,
             matrix,
             shifts,
             bookings,
             can_serve,
-        }
+        })
     }
 
     /// Number of bookings.

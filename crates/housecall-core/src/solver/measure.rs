@@ -23,8 +23,8 @@ pub fn relocations(
     model: &dyn TravelModel,
     rounds: usize,
     full_scheduling: bool,
-) -> Evaluations {
-    let inst = Instance::new(problem, model);
+) -> Result<Evaluations, crate::ProblemError> {
+    let inst = Instance::new(problem, model)?;
     let shifts_of = feasible_shifts(&inst);
     let cands: Vec<usize> = (0..inst.n())
         .filter(|&b| !shifts_of[b].is_empty())
@@ -41,9 +41,9 @@ pub fn relocations(
         moves += m;
         feasible += f;
     }
-    Evaluations {
+    Ok(Evaluations {
         moves,
         feasible,
         elapsed: started.elapsed(),
-    }
+    })
 }

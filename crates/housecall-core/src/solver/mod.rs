@@ -14,6 +14,7 @@ mod segment;
 use crate::model::Problem;
 use crate::plan::Plan;
 use crate::travel::TravelModel;
+use crate::validate::ProblemError;
 use assemble::assemble;
 use instance::Instance;
 pub use objective::Objective;
@@ -94,34 +95,32 @@ impl Default for SolveOptions {
 }
 
 /// Plans the problem: every booking ends up in exactly one itinerary or in the unassigned
-/// list with its reason.
+/// list with its reason. Fails only when the problem does not pass [`Problem::validate`] or
+/// the travel model's matrix has the wrong size.
 ///
 /// ```
 /// use housecall_core::*;
 /// let home = Location { lat: 43.685, lon: -79.76 };
-/// let therapist = Therapist {
-///     id: "t1".into(), name: "Alex".into(), start: home, end: home,
-///     shift: TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).unwrap(),
-///     lunch: None, setup: Seconds::from_minutes(10), packup: Seconds::from_minutes(5),
-///     max_visits: None, max_hands_on: None, skills: vec![], days: vec![], areas: None, capacity: None,
-/// };
-/// let booking = Booking {
-///     id: "b1".into(), client: "Jo".into(), location: Location { lat: 43.59, lon: -79.64 },
-///     precision: Precision::Coordinates, area: None,
-///     treatment: None, session: Seconds::from_minutes(60), setup: None,
-///     windows: vec![TimeWindow::new(Seconds::hm(10, 0), Seconds::hm(11, 0)).unwrap()],
-///     date: None, priority: Priority::Required, skills: vec![], therapist: None, demand: 0,
-/// };
+/// let shift = TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).unwrap();
+/// let therapist = Therapist::new("t1", home, shift).with_name("Alex");
+/// let booking = Booking::new("b1", Location { lat: 43.59, lon: -79.64 }, Seconds::from_minutes(60))
+///     .with_window(TimeWindow::new(Seconds::hm(10, 0), Seconds::hm(11, 0)).unwrap());
 /// let problem = Problem::new(vec![booking], vec![therapist], None);
 /// let model = StraightLine::default();
-/// let plan = solve(&problem, &model, &SolveOptions::default());
+/// let plan = solve(&problem, &model, &SolveOptions::default())?;
 /// assert_eq!(plan.served(), 1);
 /// assert!(plan.proven_optimal);
 /// assert!(check(&problem, &model, &plan).is_empty());
+/// # Ok::<(), ProblemError>(())
 /// ```
-pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) -> Plan {
+pub fn solve(
+    problem: &Problem,
+    model: &dyn TravelModel,
+    opts: &SolveOptions,
+) -> Result<Plan, ProblemError> {
+    problem.validate()?;
     let started = Instant::now();
-    let inst = Instance::new(problem, model);
+    let inst = Instance::new(problem, model)?;
     let n = inst.n();
     let shifts_of = feasible_shifts(&inst);
     let candidates: Vec<usize> = (0..n).filter(|&b| !shifts_of[b].is_empty()).collect();
@@ -149,7 +148,7 @@ pub fn solve(problem: &Problem, model: &dyn TravelModel, opts: &SolveOptions) ->
     } else {
         heuristic(&inst, &shifts_of, &candidates, opts, started)
     };
-    assemble(&inst, &shifts_of, routes, exact)
+    Ok(assemble(&inst, &shifts_of, routes, exact))
 }
 
 /// The shifts on which each booking fits, alone.

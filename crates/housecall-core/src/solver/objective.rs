@@ -1,7 +1,7 @@
 //! What the solver minimises: the [`Objective`] a caller chooses and the [`Score`] every plan
 //! is compared by.
 
-use crate::model::Priority;
+use super::instance::Rank;
 
 /// What the search minimises once it serves as much as it can.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -14,8 +14,9 @@ pub enum Objective {
     RoutesThenTravel,
 }
 
-/// The objective, compared lexicographically; smaller is better: most required bookings
-/// served, then most optional priority weight, then fewest routes (counted only under
+/// The objective, compared lexicographically; smaller is better: most confirmed visits kept,
+/// then most required bookings served (both counted in `required_missed`, a confirmed visit
+/// as 2^32 required ones), then most optional priority weight, then fewest routes (counted only under
 /// [`Objective::RoutesThenTravel`]), then least driving.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Score {
@@ -36,11 +37,12 @@ impl Score {
         }
     }
 
-    /// What serving a booking of this priority adds: `(required, weight)`.
-    pub(crate) fn served_value(p: Priority) -> (i64, i64) {
+    /// What serving a booking of this rank adds: `(required, weight)`.
+    pub(crate) fn served_value(p: Rank) -> (i64, i64) {
         match p {
-            Priority::Required => (1, 0),
-            Priority::Optional(w) => (0, w as i64),
+            Rank::Confirmed => (1 << 32, 0),
+            Rank::Required => (1, 0),
+            Rank::Optional(w) => (0, w as i64),
         }
     }
 }

@@ -23,23 +23,11 @@ pub(crate) fn therapist(lunch: bool) -> Therapist {
         lon: -79.75,
     };
     Therapist {
-        id: "t".into(),
-        name: "T".into(),
-        start: home,
-        end: home,
-        shift: window((8, 30), (18, 0)),
         lunch: lunch.then(|| Lunch {
             window: window((11, 30), (14, 0)),
             duration: Seconds::from_minutes(30),
         }),
-        setup: Seconds::from_minutes(10),
-        packup: Seconds::from_minutes(5),
-        max_visits: None,
-        max_hands_on: None,
-        skills: vec![],
-        days: vec![],
-        areas: None,
-        capacity: None,
+        ..Therapist::new("t", home, window((8, 30), (18, 0))).with_name("T")
     }
 }
 
@@ -51,20 +39,8 @@ pub(crate) fn booking(
     windows: Vec<TimeWindow>,
 ) -> Booking {
     Booking {
-        id: id.into(),
-        client: String::new(),
-        location: Location { lat, lon },
-        precision: Precision::Coordinates,
-        area: None,
-        treatment: None,
-        session: Seconds::from_minutes(minutes),
-        setup: None,
         windows,
-        date: None,
-        priority: Priority::Required,
-        skills: vec![],
-        therapist: None,
-        demand: 0,
+        ..Booking::new(id, Location { lat, lon }, Seconds::from_minutes(minutes))
     }
 }
 
@@ -130,7 +106,7 @@ fn exact_matches_brute_force_on_random_days() {
     for _ in 0..60 {
         let n = 2 + rng.below(5);
         let p = random_day(&mut rng, n);
-        let inst = Instance::new(&p, &m);
+        let inst = Instance::new(&p, &m).unwrap();
         let cands: Vec<usize> = (0..n).collect();
         let route = exact::best_route(&inst, 0, &cands);
         let sched = Scheduler {
@@ -155,7 +131,7 @@ fn early_arrival_waits_and_departure_is_delayed_to_remove_waiting() {
     let b = booking("b", 43.70, -79.70, 60, vec![window((11, 0), (11, 0))]);
     let p = Problem::new(vec![b], vec![therapist(false)], None);
     let m = model();
-    let inst = Instance::new(&p, &m);
+    let inst = Instance::new(&p, &m).unwrap();
     let sched = Scheduler {
         inst: &inst,
         shift: 0,
@@ -175,7 +151,7 @@ fn lunch_goes_where_the_day_ends_earliest() {
     let b = booking("b", 43.70, -79.70, 60, vec![window((11, 45), (11, 45))]);
     let p = Problem::new(vec![a, b], vec![therapist(true)], None);
     let m = model();
-    let inst = Instance::new(&p, &m);
+    let inst = Instance::new(&p, &m).unwrap();
     let sched = Scheduler {
         inst: &inst,
         shift: 0,
@@ -199,7 +175,7 @@ fn infeasible_window_and_limits_are_rejected() {
     let b = booking("b", 43.70, -79.71, 60, vec![]);
     let p = Problem::new(vec![a, b.clone(), b], vec![t], None);
     let m = model();
-    let inst = Instance::new(&p, &m);
+    let inst = Instance::new(&p, &m).unwrap();
     let sched = Scheduler {
         inst: &inst,
         shift: 0,
@@ -220,7 +196,7 @@ fn capacity_bounds_the_load_of_a_route() {
     a.demand = 6;
     let p = Problem::new(vec![a.clone(), a], vec![t], None);
     let m = model();
-    let inst = Instance::new(&p, &m);
+    let inst = Instance::new(&p, &m).unwrap();
     let sched = Scheduler {
         inst: &inst,
         shift: 0,
@@ -248,7 +224,7 @@ fn segment_concatenation_matches_the_scheduler() {
         t.capacity = (day % 5 == 0).then_some(12);
         let p = Problem::new(p.bookings, p.therapists, None);
         let m = model();
-        let inst = Instance::new(&p, &m);
+        let inst = Instance::new(&p, &m).unwrap();
         let segs = Segments::new(&inst).expect("no lunch, one window, no time bins");
         let sched = Scheduler {
             inst: &inst,
@@ -299,7 +275,7 @@ fn segments_are_refused_where_they_would_not_be_exact() {
     let m = model();
     let several_windows = p.bookings.iter().any(|b| b.windows.len() > 1);
     assert_eq!(
-        Segments::new(&Instance::new(&p, &m)).is_none(),
+        Segments::new(&Instance::new(&p, &m).unwrap()).is_none(),
         several_windows
     );
     p.therapists[0] = therapist(true);
@@ -308,7 +284,7 @@ fn segments_are_refused_where_they_would_not_be_exact() {
     }
     let p = Problem::new(p.bookings, p.therapists, None);
     assert!(
-        Segments::new(&Instance::new(&p, &m)).is_none(),
+        Segments::new(&Instance::new(&p, &m).unwrap()).is_none(),
         "lunch needs the scheduler"
     );
 }

@@ -3,7 +3,7 @@
 //! random order.
 
 use super::*;
-use crate::model::Priority;
+use crate::solver::instance::Rank;
 
 impl Search<'_, '_> {
     /// Removes a cluster of nearby visits (or, when routes count, a whole short route) and
@@ -20,7 +20,7 @@ impl Search<'_, '_> {
             let used: Vec<usize> = (0..st.routes.len())
                 .filter(|&s| !st.routes[s].is_empty())
                 .collect();
-            let removed = if self.route_fixed > 0 && used.len() > 1 && self.rng.below(3) == 0 {
+            let mut removed = if self.route_fixed > 0 && used.len() > 1 && self.rng.below(3) == 0 {
                 // Fewer routes: empty the shorter of two random routes, to be served by others.
                 let a = used[self.rng.below(used.len())];
                 let b = used[self.rng.below(used.len())];
@@ -37,6 +37,8 @@ impl Search<'_, '_> {
             } else {
                 self.strings_near(st, &near)
             };
+            // Confirmed visits are never removed.
+            removed.retain(|&b| self.inst.bookings[b].priority != Rank::Confirmed);
             st.unassigned.extend(removed.iter().copied());
             for s in 0..st.routes.len() {
                 if st.routes[s].iter().any(|b| removed.contains(b)) {
@@ -57,7 +59,7 @@ impl Search<'_, '_> {
             }
         }
         let mut todo = std::mem::take(&mut st.unassigned);
-        let keys: Vec<(Priority, u64)> = todo
+        let keys: Vec<(Rank, u64)> = todo
             .iter()
             .map(|&b| (self.inst.bookings[b].priority, self.rng.next_u64()))
             .collect();

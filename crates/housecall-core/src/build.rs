@@ -1,0 +1,204 @@
+//! Constructors and `with_*` setters of the model types, for callers outside the crate (the
+//! types are `#[non_exhaustive]`, so struct literals do not compile there).
+
+use crate::model::{AreaRule, Booking, Location, Lunch, Precision, Priority, Therapist};
+use crate::time::{Seconds, TimeWindow};
+use chrono::{NaiveDate, Weekday};
+
+impl Booking {
+    /// A required booking at `location` with a session of `session`, startable any time in
+    /// the shift on any planned day, by any therapist; `id` must be unique in the problem.
+    pub fn new(id: impl Into<String>, location: Location, session: Seconds) -> Self {
+        Booking {
+            id: id.into(),
+            client: String::new(),
+            location,
+            precision: Precision::Coordinates,
+            area: None,
+            treatment: None,
+            session,
+            setup: None,
+            windows: Vec::new(),
+            date: None,
+            priority: Priority::Required,
+            skills: Vec::new(),
+            therapist: None,
+            demand: 0,
+            confirmed: None,
+        }
+    }
+
+    /// The client's name, for display only.
+    pub fn with_client(mut self, client: impl Into<String>) -> Self {
+        self.client = client.into();
+        self
+    }
+
+    /// How the location was found.
+    pub fn with_precision(mut self, precision: Precision) -> Self {
+        self.precision = precision;
+        self
+    }
+
+    /// The service area the location lies in.
+    pub fn with_area(mut self, area: impl Into<String>) -> Self {
+        self.area = Some(area.into());
+        self
+    }
+
+    /// The treatment's name, for display.
+    pub fn with_treatment(mut self, treatment: impl Into<String>) -> Self {
+        self.treatment = Some(treatment.into());
+        self
+    }
+
+    /// Set-up time at this door, instead of the therapist's.
+    pub fn with_setup(mut self, setup: Seconds) -> Self {
+        self.setup = Some(setup);
+        self
+    }
+
+    /// Adds a window in which the session may start.
+    pub fn with_window(mut self, window: TimeWindow) -> Self {
+        self.windows.push(window);
+        self
+    }
+
+    /// The day of the visit.
+    pub fn with_date(mut self, date: NaiveDate) -> Self {
+        self.date = Some(date);
+        self
+    }
+
+    /// How much the booking matters when not all fit.
+    pub fn with_priority(mut self, priority: Priority) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Skills the therapist must have (stored lower case).
+    pub fn with_skills<S: AsRef<str>>(mut self, skills: impl IntoIterator<Item = S>) -> Self {
+        self.skills = skills
+            .into_iter()
+            .map(|s| s.as_ref().trim().to_ascii_lowercase())
+            .collect();
+        self
+    }
+
+    /// Only this therapist (by id) may serve it.
+    pub fn with_therapist(mut self, therapist: impl Into<String>) -> Self {
+        self.therapist = Some(therapist.into());
+        self
+    }
+
+    /// Load it takes up against a therapist's [`capacity`](Therapist::capacity).
+    pub fn with_demand(mut self, demand: i64) -> Self {
+        self.demand = demand;
+        self
+    }
+
+    /// Confirms the visit with `therapist` at session start `start` (seconds since
+    /// midnight); see [`Booking::confirmed`]. Give the date with [`Booking::with_date`].
+    pub fn with_confirmed(mut self, therapist: impl Into<String>, start: Seconds) -> Self {
+        self.therapist = Some(therapist.into());
+        self.confirmed = Some(start);
+        self
+    }
+}
+
+impl Therapist {
+    /// A therapist who starts and ends the day at `home` within `shift`, works every weekday,
+    /// serves everywhere, has no lunch, skills or limits, and takes the therapist file's
+    /// default 10 minutes of set-up and 5 of pack-up per visit. The name is the id.
+    pub fn new(id: impl Into<String>, home: Location, shift: TimeWindow) -> Self {
+        let id = id.into();
+        Therapist {
+            name: id.clone(),
+            id,
+            start: home,
+            end: home,
+            shift,
+            lunch: None,
+            setup: Seconds::from_minutes(10),
+            packup: Seconds::from_minutes(5),
+            max_visits: None,
+            max_hands_on: None,
+            skills: Vec::new(),
+            days: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+                Weekday::Sat,
+                Weekday::Sun,
+            ],
+            areas: None,
+            capacity: None,
+        }
+    }
+
+    /// The display name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Where the day ends, when not at home.
+    pub fn with_end(mut self, end: Location) -> Self {
+        self.end = end;
+        self
+    }
+
+    /// The lunch break.
+    pub fn with_lunch(mut self, lunch: Lunch) -> Self {
+        self.lunch = Some(lunch);
+        self
+    }
+
+    /// Set-up before and pack-up after each session.
+    pub fn with_setup_packup(mut self, setup: Seconds, packup: Seconds) -> Self {
+        self.setup = setup;
+        self.packup = packup;
+        self
+    }
+
+    /// Most visits in one day.
+    pub fn with_max_visits(mut self, visits: u32) -> Self {
+        self.max_visits = Some(visits);
+        self
+    }
+
+    /// Most hands-on (session) time in one day.
+    pub fn with_max_hands_on(mut self, hands_on: Seconds) -> Self {
+        self.max_hands_on = Some(hands_on);
+        self
+    }
+
+    /// Skills the therapist has (stored lower case).
+    pub fn with_skills<S: AsRef<str>>(mut self, skills: impl IntoIterator<Item = S>) -> Self {
+        self.skills = skills
+            .into_iter()
+            .map(|s| s.as_ref().trim().to_ascii_lowercase())
+            .collect();
+        self
+    }
+
+    /// The weekdays worked (every day by default).
+    pub fn with_days(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
+        self.days = days.into_iter().collect();
+        self
+    }
+
+    /// The service areas served, each on its weekdays.
+    pub fn with_areas(mut self, areas: Vec<AreaRule>) -> Self {
+        self.areas = Some(areas);
+        self
+    }
+
+    /// Most total booking demand in one day.
+    pub fn with_capacity(mut self, capacity: i64) -> Self {
+        self.capacity = Some(capacity);
+        self
+    }
+}
