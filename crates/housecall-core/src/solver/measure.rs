@@ -30,7 +30,7 @@ pub fn relocations(
         .filter(|&b| !shifts_of[b].is_empty())
         .collect();
     let mut search = Search::new(&inst, &shifts_of, 1, Objective::Travel);
-    let st = search.run(&cands, 0, None);
+    let st = search.run(&cands, None, 0, None);
     if full_scheduling {
         search.schedule_in_full();
     }

@@ -3,7 +3,8 @@
 use super::exact;
 use super::instance::Instance;
 use super::route::{LunchAt, Scheduler};
-use super::Score;
+use super::{solve, solve_from, Method, Score, SolveOptions};
+use crate::check::check;
 use crate::model::*;
 use crate::rng::SplitMix64;
 use crate::time::{Seconds, TimeWindow};
@@ -287,4 +288,38 @@ fn segments_are_refused_where_they_would_not_be_exact() {
         Segments::new(&Instance::new(&p, &m).unwrap()).is_none(),
         "lunch needs the scheduler"
     );
+}
+
+#[test]
+fn a_warm_start_keeps_what_it_is_given_and_adds_the_rest() {
+    let mut rng = SplitMix64::new(11);
+    let mut p = random_day(&mut rng, 14);
+    let m = model();
+    let heur = |iterations| SolveOptions {
+        method: Method::Heuristic,
+        iterations,
+        threads: 1,
+        ..SolveOptions::default()
+    };
+    let plan = solve(&p, &m, &heur(50)).unwrap();
+    // No rounds: the plan given comes back as it was.
+    let again = solve_from(&p, &m, &heur(0), &plan).unwrap();
+    assert!(again.drive_time() <= plan.drive_time());
+    assert_eq!(again.served(), plan.served());
+    // A booking cancelled and one added: the plan still accounts for every booking.
+    let gone = p.bookings.remove(0).id;
+    p.bookings.push(booking(
+        "new",
+        43.68,
+        -79.72,
+        45,
+        vec![window((9, 0), (17, 0))],
+    ));
+    let next = solve_from(&p, &m, &heur(20), &plan).unwrap();
+    assert!(check(&p, &m, &next).is_empty());
+    assert!(next
+        .itineraries
+        .iter()
+        .all(|it| it.visits().all(|v| v.booking != gone)));
+    assert_eq!(next.served() + next.unassigned.len(), p.bookings.len());
 }

@@ -51,6 +51,40 @@ impl Search<'_, '_> {
         st
     }
 
+    /// A first plan from given routes (a warm start): each route that is still feasible on
+    /// its shift is kept as it is; the bookings of the others, and every booking of
+    /// `bookings` not on a route, are then inserted where they add least, most important first.
+    pub fn from_routes(&mut self, bookings: &[usize], given: &[Vec<usize>]) -> State {
+        let ns = self.inst.shifts.len();
+        let mut st = State {
+            routes: vec![Vec::new(); ns],
+            costs: vec![EMPTY; ns],
+            stamps: vec![0; ns],
+            unassigned: Vec::new(),
+        };
+        let mut placed = vec![false; self.inst.n()];
+        for (s, route) in given.iter().enumerate().take(ns) {
+            if route.is_empty() || !self.all_fit(route, s) {
+                continue;
+            }
+            if let Some(c) = self.cost(s, route) {
+                for &b in route {
+                    placed[b] = true;
+                }
+                self.set_route(&mut st, s, route.clone(), c);
+            }
+        }
+        let mut todo: Vec<usize> = bookings.iter().copied().filter(|&b| !placed[b]).collect();
+        todo.sort_by_key(|&b| std::cmp::Reverse(self.inst.bookings[b].priority));
+        for b in todo {
+            match self.cheapest_insertion(&st, b) {
+                Some((s, p, c)) => self.insert(&mut st, s, p, b, c),
+                None => st.unassigned.push(b),
+            }
+        }
+        st
+    }
+
     /// Cheapest feasible position for `b` on shift `s` (cached per route stamp).
     pub(super) fn best_insertion(
         &mut self,

@@ -26,16 +26,21 @@ impl Search<'_, '_> {
         }
     }
 
-    /// Iterated ruin-and-recreate with local search, from a regret construction. Stops after
-    /// `iterations` rounds or at `deadline`, and returns the best plan seen.
+    /// Iterated ruin-and-recreate with local search, from a regret construction or from the
+    /// given routes (one per shift; see [`Search::from_routes`]). Stops after `iterations`
+    /// rounds or at `deadline`, and returns the best plan seen.
     pub fn run(
         &mut self,
         bookings: &[usize],
+        start: Option<&[Vec<usize>]>,
         iterations: usize,
         limit: Option<(Instant, std::time::Duration)>,
     ) -> State {
         self.deadline = limit.and_then(|(start, d)| start.checked_add(d));
-        let mut cur = self.construct(bookings);
+        let mut cur = match start {
+            Some(routes) => self.from_routes(bookings, routes),
+            None => self.construct(bookings),
+        };
         self.local_search(&mut cur);
         let mut best = cur.clone();
         let mut best_score = self.score(&best);
