@@ -54,7 +54,7 @@ impl Search<'_, '_> {
     /// A first plan from given routes (a warm start): each route that is still feasible on
     /// its shift is kept as it is; the bookings of the others, and every booking of
     /// `bookings` not on a route, are then inserted where they add least, most important first.
-    pub fn from_routes(&mut self, bookings: &[usize], given: &[Vec<usize>]) -> State {
+    pub fn warm_start(&mut self, bookings: &[usize], given: &[Vec<usize>]) -> State {
         let ns = self.inst.shifts.len();
         let mut st = State {
             routes: vec![Vec::new(); ns],

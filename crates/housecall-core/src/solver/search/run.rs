@@ -27,7 +27,7 @@ impl Search<'_, '_> {
     }
 
     /// Iterated ruin-and-recreate with local search, from a regret construction or from the
-    /// given routes (one per shift; see [`Search::from_routes`]). Stops after `iterations`
+    /// given routes (one per shift; see [`Search::warm_start`]). Stops after `iterations`
     /// rounds or at `deadline`, and returns the best plan seen.
     pub fn run(
         &mut self,
@@ -38,7 +38,7 @@ impl Search<'_, '_> {
     ) -> State {
         self.deadline = limit.and_then(|(start, d)| start.checked_add(d));
         let mut cur = match start {
-            Some(routes) => self.from_routes(bookings, routes),
+            Some(routes) => self.warm_start(bookings, routes),
             None => self.construct(bookings),
         };
         self.local_search(&mut cur);
