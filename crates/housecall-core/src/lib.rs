@@ -27,7 +27,10 @@ pub use plan::{Break, BreakPlace, Idle, Itinerary, Plan, Reason, Stop, Unassigne
 pub use rng::SplitMix64;
 #[doc(hidden)]
 pub use solver::measure;
-pub use solver::{solve, solve_from, Method, Objective, Progress, ProgressHook, SolveOptions};
+pub use solver::{
+    solve, solve_from, Method, Objective, Prepared, Progress, ProgressHook, Slot, SlotQuery, Slots,
+    SolveOptions,
+};
 pub use time::{Metres, Seconds, TimeWindow};
 pub use travel::{
     can_meet, great_circle_m, interpolate, make_fifo, Drive, StraightLine, TravelMatrix,

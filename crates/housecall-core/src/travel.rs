@@ -65,6 +65,25 @@ pub trait TravelModel: Sync {
         self.matrix(locations)
     }
 
+    /// `matrix` (of `locations`) with `new` inserted as location `at`: only the drives to
+    /// and from `new` are computed (through [`TravelModel::matrix_within`], every other pair
+    /// left out), the rest is copied. For answering many one-visit questions against one
+    /// day or week without recomputing its matrix.
+    fn extend(
+        &self,
+        matrix: &TravelMatrix,
+        locations: &[Location],
+        at: usize,
+        new: Location,
+    ) -> TravelMatrix {
+        let mut locs = locations.to_vec();
+        locs.insert(at, new);
+        let mut groups: Vec<u32> = (0..locs.len() as u32).collect();
+        groups[at] = SHARED;
+        let fresh = self.matrix_within(&locs, &groups);
+        matrix.with_location(at, &fresh)
+    }
+
     /// A short name for the model, shown in plans.
     fn name(&self) -> &str;
 }
@@ -212,6 +231,34 @@ impl TravelMatrix {
             n,
             bins,
             bin_at_minute,
+            time,
+            distance,
+        }
+    }
+
+    /// This matrix with a location inserted at index `at`, whose drives (to and from every
+    /// location) are taken from `fresh`, a matrix over all `n + 1` locations with the same
+    /// bins; falls back to `fresh` itself when the sizes or bins do not fit.
+    pub(crate) fn with_location(&self, at: usize, fresh: &TravelMatrix) -> TravelMatrix {
+        let m = self.n + 1;
+        if fresh.n != m || fresh.bins != self.bins || at > self.n {
+            return fresh.clone();
+        }
+        let old = |i: usize| if i < at { i } else { i - 1 };
+        let (mut time, mut distance) = (fresh.time.clone(), fresh.distance.clone());
+        for bin in 0..self.bins.len() {
+            for from in (0..m).filter(|&i| i != at) {
+                for to in (0..m).filter(|&j| j != at) {
+                    let (x, y) = (fresh.at(bin, from, to), self.at(bin, old(from), old(to)));
+                    time[x] = self.time[y];
+                    distance[x] = self.distance[y];
+                }
+            }
+        }
+        TravelMatrix {
+            n: m,
+            bins: self.bins.clone(),
+            bin_at_minute: self.bin_at_minute.clone(),
             time,
             distance,
         }

@@ -119,7 +119,12 @@ fn shift_text(inst: &Instance, s: usize) -> String {
 
 /// What stops booking `b`, which fits each shift of `shifts` alone, from joining the planned
 /// routes: the daily limits it would break, with the numbers, or the lack of a gap.
-fn day_full(inst: &Instance, shifts: &[usize], routes: &[Vec<usize>], b: usize) -> String {
+pub(super) fn day_full(
+    inst: &Instance,
+    shifts: &[usize],
+    routes: &[Vec<usize>],
+    b: usize,
+) -> String {
     let bd = &inst.bookings[b];
     let mut why = Vec::new();
     for &s in shifts {
@@ -250,7 +255,7 @@ fn no_window(inst: &Instance, b: usize) -> String {
 /// the detail lists what each one lacks.
 ///
 /// [`Booking::eligibility`]: crate::Booking::eligibility
-fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
+pub(super) fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
     let p = inst.problem;
     let bk = &p.bookings[b];
     let day_text =

@@ -1,7 +1,7 @@
 //! The problem compiled for search: integer data per shift and booking, the travel matrix,
 //! and which bookings each shift may serve.
 
-use crate::model::{Priority, Problem};
+use crate::model::{Location, Priority, Problem};
 use crate::travel::{TravelMatrix, TravelModel, SHARED};
 use crate::validate::ProblemError;
 
@@ -56,7 +56,14 @@ impl<'p> Instance<'p> {
     /// Compiles a problem that passed [`Problem::validate`]; fails only when the travel
     /// model's matrix does not have a row per location.
     pub fn new(problem: &'p Problem, model: &dyn TravelModel) -> Result<Self, ProblemError> {
-        let nb = problem.bookings.len();
+        let (locations, groups) = Self::locations(problem);
+        let matrix = model.matrix_within(&locations, &groups);
+        Self::with_matrix(problem, matrix)
+    }
+
+    /// The locations of the matrix, in order: each booking's, then each therapist's start
+    /// and end; and each location's group (its day) for [`TravelModel::matrix_within`].
+    pub fn locations(problem: &Problem) -> (Vec<Location>, Vec<u32>) {
         let mut locations: Vec<_> = problem.bookings.iter().map(|b| b.location).collect();
         // A booking's day is its group: drives between bookings of different days are never
         // needed (homes and undated bookings meet every day).
@@ -69,17 +76,20 @@ impl<'p> Instance<'p> {
                     .map_or(SHARED, |k| k as u32)
             })
             .collect();
-        let mut therapist_locs = Vec::new();
         for t in &problem.therapists {
-            therapist_locs.push((locations.len(), locations.len() + 1));
-            locations.push(t.start);
-            locations.push(t.end);
+            locations.extend([t.start, t.end]);
             groups.extend([SHARED, SHARED]);
         }
-        let matrix = model.matrix_within(&locations, &groups);
-        if matrix.len() != locations.len() {
+        (locations, groups)
+    }
+
+    /// Compiles a problem with its matrix over [`Instance::locations`].
+    pub fn with_matrix(problem: &'p Problem, matrix: TravelMatrix) -> Result<Self, ProblemError> {
+        let nb = problem.bookings.len();
+        let expected = nb + 2 * problem.therapists.len();
+        if matrix.len() != expected {
             return Err(ProblemError::MatrixSize {
-                expected: locations.len(),
+                expected,
                 got: matrix.len(),
             });
         }
@@ -88,7 +98,7 @@ impl<'p> Instance<'p> {
             .iter()
             .map(|s| {
                 let t = &problem.therapists[s.therapist];
-                let (start_loc, end_loc) = therapist_locs[s.therapist];
+                let (start_loc, end_loc) = (nb + 2 * s.therapist, nb + 2 * s.therapist + 1);
                 ShiftData {
                     start_loc,
                     end_loc,

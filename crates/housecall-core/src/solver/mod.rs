@@ -10,6 +10,7 @@ mod objective;
 mod route;
 mod search;
 mod segment;
+mod slots;
 
 use crate::model::Problem;
 use crate::plan::Plan;
@@ -22,6 +23,7 @@ pub(crate) use objective::Score;
 use rayon::prelude::*;
 use route::Scheduler;
 use search::Search;
+pub use slots::{Prepared, Slot, SlotQuery, Slots};
 use std::time::{Duration, Instant};
 
 /// How to solve.

@@ -1,0 +1,351 @@
+//! Slot suggestions: where one more visit fits into a planned day or week. For every shift
+//! that may take the request and every position in its route, the start times on a grid
+//! inside the request's windows are tried with the request held at exactly that start: the
+//! other visits keep their order and may move within their windows, confirmed visits keep
+//! their times, and the shift, lunch and limits hold. Suggestions are ranked by added
+//! driving, then added waiting.
+//!
+//! A [`Prepared`] plan keeps the travel matrix of the day or week between requests and adds
+//! only the requested location to it ([`TravelModel::extend`]).
+
+use super::assemble::{day_full, why_not};
+use super::instance::Instance;
+use super::route::Scheduler;
+use super::{feasible_shifts, routes_of};
+use crate::model::{Booking, Problem};
+use crate::plan::{Plan, Reason};
+use crate::time::{Metres, Seconds};
+use crate::travel::{TravelMatrix, TravelModel};
+use crate::validate::ProblemError;
+use chrono::NaiveDate;
+
+/// What to ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SlotQuery {
+    /// The grid of start times: multiples of this from midnight (default 15 minutes).
+    pub step: Seconds,
+    /// At most this many suggestions (default 10).
+    pub top: usize,
+}
+
+impl Default for SlotQuery {
+    fn default() -> Self {
+        SlotQuery {
+            step: Seconds::from_minutes(15),
+            top: 10,
+        }
+    }
+}
+
+impl SlotQuery {
+    /// A query with `top` suggestions on a grid of `step`.
+    pub fn new(step: Seconds, top: usize) -> Self {
+        SlotQuery { step, top }
+    }
+}
+
+/// One start time that fits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Slot {
+    /// The therapist's id.
+    pub therapist: String,
+    /// The day (`None` in an undated plan).
+    pub date: Option<NaiveDate>,
+    /// Where in the day's route: the number of planned visits before it (0 = first).
+    pub position: usize,
+    /// Session start.
+    pub start: Seconds,
+    /// Driving the visit adds to the day, seconds.
+    pub added_drive: Seconds,
+    /// Distance the visit adds to the day, metres (may be negative on odd road networks).
+    pub added_distance: Metres,
+    /// Idle time the visit adds to the day (waiting for windows), seconds.
+    pub added_waiting: Seconds,
+    /// The day's total driving with the visit.
+    pub day_drive: Seconds,
+    /// The day's total distance with the visit.
+    pub day_distance: Metres,
+    /// The day's number of visits with it.
+    pub day_visits: usize,
+    /// When the day ends with it (back at the end place, or end of a lunch taken there).
+    pub day_end: Seconds,
+}
+
+/// The answer: the best slots, or why there are none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Slots {
+    /// The best slots, best first; empty when nothing fits.
+    pub slots: Vec<Slot>,
+    /// When nothing fits: the reason (as for an unassigned booking) and a sentence.
+    pub none: Option<(Reason, String)>,
+}
+
+/// A planned day or week, ready for slot questions: the problem, its plan and the travel
+/// matrix of its locations, kept between requests.
+pub struct Prepared<'a> {
+    problem: &'a Problem,
+    model: &'a dyn TravelModel,
+    matrix: TravelMatrix,
+    routes: Vec<Vec<usize>>,
+}
+
+impl<'a> Prepared<'a> {
+    /// Prepares `plan` of `problem` (the plan's routes as they are; visits of bookings not in
+    /// the problem are left out).
+    pub fn new(
+        problem: &'a Problem,
+        model: &'a dyn TravelModel,
+        plan: &Plan,
+    ) -> Result<Self, ProblemError> {
+        problem.validate()?;
+        let (locations, groups) = Instance::locations(problem);
+        let matrix = model.matrix_within(&locations, &groups);
+        Instance::with_matrix(problem, matrix.clone())?;
+        Ok(Prepared {
+            problem,
+            model,
+            matrix,
+            routes: routes_of(problem, plan),
+        })
+    }
+
+    /// The slots for one more visit, `new` (its windows, date, therapist, skills and area as
+    /// for any booking; `new.confirmed` is ignored), on `query`'s grid.
+    ///
+    /// ```
+    /// use housecall_core::*;
+    /// let home = Location { lat: 43.685, lon: -79.76 };
+    /// let shift = TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap();
+    /// let at = |lat, lon| Location { lat, lon };
+    /// let problem = Problem::new(
+    ///     vec![Booking::new("b1", at(43.59, -79.64), Seconds::from_minutes(60))
+    ///         .with_window(TimeWindow::new(Seconds::hm(10, 0), Seconds::hm(10, 0)).unwrap())],
+    ///     vec![Therapist::new("t1", home, shift)],
+    ///     None,
+    /// );
+    /// let model = StraightLine::default();
+    /// let plan = solve(&problem, &model, &SolveOptions::default())?;
+    /// let day = Prepared::new(&problem, &model, &plan)?;
+    /// let new = Booking::new("n1", at(43.60, -79.65), Seconds::from_minutes(45))
+    ///     .with_window(TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(16, 0)).unwrap());
+    /// let answer = day.slots(&new, &SlotQuery::default())?;
+    /// let best = &answer.slots[0];
+    /// assert_eq!(best.therapist, "t1");
+    /// // Next door to b1: just before it or just after.
+    /// assert!(best.start <= Seconds::hm(9, 0) || best.start >= Seconds::hm(11, 0));
+    /// # Ok::<(), ProblemError>(())
+    /// ```
+    pub fn slots(&self, new: &Booking, query: &SlotQuery) -> Result<Slots, ProblemError> {
+        self.answer(new, query, false)
+    }
+
+    /// The answer by brute force: every grid time at every position through the scheduler,
+    /// with none of the screens of [`Prepared::slots`]. For tests.
+    #[doc(hidden)]
+    pub fn slots_brute_force(
+        &self,
+        new: &Booking,
+        query: &SlotQuery,
+    ) -> Result<Slots, ProblemError> {
+        self.answer(new, query, true)
+    }
+
+    fn answer(&self, new: &Booking, query: &SlotQuery, brute: bool) -> Result<Slots, ProblemError> {
+        let n = self.problem.bookings.len();
+        let mut problem = self.problem.clone();
+        let mut request = new.clone();
+        request.confirmed = None;
+        problem.bookings.push(request);
+        problem.validate()?;
+        let (locations, _) = Instance::locations(self.problem);
+        let matrix = self.model.extend(&self.matrix, &locations, n, new.location);
+        let mut inst = Instance::with_matrix(&problem, matrix)?;
+        let mut found = Vec::new();
+        for s in inst.can_serve[n].clone() {
+            self.shift_slots(&mut inst, s, query.step.0.max(60), brute, &mut found);
+        }
+        // Best first: least added driving, then waiting, then the earliest start.
+        found.sort_by_key(|x| (x.added_drive, x.added_waiting, x.start, x.date, x.position));
+        found.truncate(query.top);
+        let none = found.is_empty().then(|| {
+            let fits_alone = feasible_shifts(&inst);
+            if fits_alone[n].is_empty() {
+                why_not(&inst, n)
+            } else {
+                (
+                    Reason::DayFull,
+                    day_full(&inst, &fits_alone[n], &self.routes, n),
+                )
+            }
+        });
+        for slot in &mut found {
+            self.finish_slot(&mut inst, slot);
+        }
+        Ok(Slots { slots: found, none })
+    }
+
+    /// Every grid time at every position of shift `s` that fits, into `out` (distances and
+    /// day totals are filled in later, for the best only).
+    fn shift_slots(
+        &self,
+        inst: &mut Instance,
+        s: usize,
+        step: i64,
+        brute: bool,
+        out: &mut Vec<Slot>,
+    ) {
+        let n = self.problem.bookings.len();
+        let route = &self.routes[s];
+        let Some(before) = (Scheduler { inst, shift: s }).cost(route) else {
+            // A route that no longer fits its shift (an edited problem): nothing to add to.
+            return;
+        };
+        let sd = &inst.shifts[s];
+        let bd = &inst.bookings[n];
+        let setup = bd.setup.unwrap_or(sd.setup);
+        let busy = setup + bd.session + sd.packup;
+        let windows: Vec<(i64, i64)> = if bd.windows.is_empty() {
+            vec![(sd.open, sd.close)]
+        } else {
+            bd.windows.clone()
+        };
+        let own = bd.windows.clone();
+        let shift = &self.problem.shifts[s];
+        let therapist = &self.problem.therapists[shift.therapist].id;
+        let mut seq = Vec::with_capacity(route.len() + 1);
+        for p in 0..=route.len() {
+            seq.clear();
+            seq.extend_from_slice(&route[..p]);
+            seq.push(n);
+            seq.extend_from_slice(&route[p..]);
+            // Screens that never reject a time the scheduler would accept: the request
+            // cannot start before the therapist could reach it with no lunch or waiting, and
+            // must leave time to reach the next visit within its last window.
+            let (earliest, latest) = if brute {
+                (i64::MIN, i64::MAX)
+            } else {
+                self.bounds(inst, s, route, p, setup)
+            };
+            for &(a, b) in &windows {
+                let first = a.div_euclid(step) * step + if a % step == 0 { 0 } else { step };
+                let mut t = first.max(a);
+                while t <= b {
+                    if t >= earliest && t <= latest {
+                        // The request held at exactly `t`.
+                        inst.bookings[n].windows = vec![(t, t)];
+                        if let Some(c) = (Scheduler { inst, shift: s }).cost(&seq) {
+                            let added_drive = c.drive - before.drive;
+                            let grown = (c.finish - before.finish) - added_drive - busy;
+                            out.push(Slot {
+                                therapist: therapist.clone(),
+                                date: shift.date,
+                                position: p,
+                                start: Seconds(t),
+                                added_drive: Seconds(added_drive),
+                                added_distance: Metres(0),
+                                added_waiting: Seconds(grown.max(0)),
+                                day_drive: Seconds(c.drive),
+                                day_distance: Metres(0),
+                                day_visits: seq.len(),
+                                day_end: Seconds(c.finish),
+                            });
+                        }
+                    }
+                    t += step;
+                }
+            }
+        }
+        inst.bookings[n].windows = own;
+    }
+
+    /// Necessary bounds on the request's start at position `p` of `route` on shift `s`: not
+    /// before leaving at the opening, driving straight through the earliest schedule of the
+    /// visits before it and setting up; and not so late that the next visit's last window, or
+    /// the end of the shift, is missed even with no waiting.
+    fn bounds(
+        &self,
+        inst: &Instance,
+        s: usize,
+        route: &[usize],
+        p: usize,
+        setup: i64,
+    ) -> (i64, i64) {
+        let n = self.problem.bookings.len();
+        let sd = &inst.shifts[s];
+        let sched = Scheduler { inst, shift: s };
+        let m = &inst.matrix;
+        let bd = &inst.bookings[n];
+        let mut t = sd.open;
+        let mut at = sd.start_loc;
+        for &v in &route[..p] {
+            let vd = &inst.bookings[v];
+            let arrive = t + m.secs(at, vd.loc, t);
+            let Some(start) = sched.session_start(v, arrive) else {
+                return (i64::MAX, i64::MIN);
+            };
+            t = start + vd.session + sd.packup;
+            at = vd.loc;
+        }
+        let earliest = t + m.secs(at, bd.loc, t) + setup;
+        let (next_loc, deadline) = match route.get(p) {
+            Some(&v) => {
+                let vd = &inst.bookings[v];
+                let last = vd.windows.last().map_or(sd.close, |w| w.1);
+                (vd.loc, last - vd.setup.unwrap_or(sd.setup))
+            }
+            None => (sd.end_loc, sd.close),
+        };
+        // The drive on is at least its least value over the day's time bins.
+        let least = (0..m.bins().len())
+            .map(|k| m.secs(bd.loc, next_loc, m.bins()[k].0))
+            .min()
+            .unwrap_or(0);
+        let latest = deadline - least - sd.packup - bd.session;
+        (earliest, latest)
+    }
+
+    /// Fills in the distances and day totals of a slot from the timed route.
+    fn finish_slot(&self, inst: &mut Instance, slot: &mut Slot) {
+        let n = self.problem.bookings.len();
+        let Some(s) = self.problem.shifts.iter().position(|x| {
+            x.date == slot.date && self.problem.therapists[x.therapist].id == slot.therapist
+        }) else {
+            return;
+        };
+        let route = &self.routes[s];
+        let distance = |inst: &Instance, seq: &[usize]| {
+            (Scheduler { inst, shift: s }).timed(seq).map_or(0, |t| {
+                let sd = &inst.shifts[s];
+                let mut prev = sd.start_loc;
+                let mut leave = t.leave;
+                let mut total = 0;
+                for (&b, st) in seq.iter().zip(&t.stops) {
+                    let loc = inst.bookings[b].loc;
+                    total += inst.matrix.drive(prev, loc, Seconds(leave)).distance.0;
+                    leave = st.departure;
+                    prev = loc;
+                }
+                total
+                    + inst
+                        .matrix
+                        .drive(prev, sd.end_loc, Seconds(leave))
+                        .distance
+                        .0
+            })
+        };
+        let mut seq = route.clone();
+        seq.insert(slot.position, n);
+        let own = std::mem::replace(
+            &mut inst.bookings[n].windows,
+            vec![(slot.start.0, slot.start.0)],
+        );
+        let before = distance(inst, route);
+        let after = distance(inst, &seq);
+        inst.bookings[n].windows = own;
+        slot.day_distance = Metres(after);
+        slot.added_distance = Metres(after - before);
+    }
+}
