@@ -4,14 +4,15 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+mod input;
 mod progress;
+mod slots;
 
 use housecall_core::{
-    check, solve, AreaRule, Location, Objective, Precision, Problem, ProblemError, Seconds,
-    SolveOptions, Therapist, TravelModel,
+    check, solve, Location, Objective, Problem, ProblemError, Seconds, SolveOptions, TravelModel,
 };
-use housecall_io::{BookingsFile, ExternalMatrix, InputError, Locator};
-use housecall_region::Region;
+use housecall_io::InputError;
+use input::{load, region, InputArgs, Loaded};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -57,6 +58,10 @@ enum Command {
         #[arg(long, default_value_t = SolveOptions::default().iterations)]
         iterations: usize,
     },
+    /// Suggest start times for one more visit: where it fits into the planned day(s), ranked
+    /// by added driving, then waiting (confirmed visits keep their times, others stay in
+    /// their windows).
+    Slots(slots::SlotsArgs),
     /// Check a JSON plan against the bookings: exit 0 when valid, 1 when not, 2 on unusable input.
     Check {
         /// Bookings CSV the plan was made from.
@@ -201,101 +206,6 @@ enum RegionCommand {
     },
 }
 
-#[derive(clap::Args)]
-struct InputArgs {
-    /// Therapist file (TOML); see data/examples/therapists.toml.
-    #[arg(long)]
-    therapists: Option<String>,
-    /// Plan only this day (YYYY-MM-DD); bookings for other days are listed as unassigned.
-    #[arg(long, value_parser = parse_date)]
-    date: Option<NaiveDate>,
-    /// Travel model: the region's road graph with rush hour, or the straight-line fallback.
-    #[arg(long, value_enum, default_value_t = Travel::Road)]
-    travel: Travel,
-    /// A region directory (roads/nodes.csv, roads/edges.csv, profiles.csv) instead of the
-    /// shipped western-GTA region, e.g. one made by `region import-osm`.
-    #[arg(long)]
-    region: Option<String>,
-    /// Drive times from a file (CSV from,to,drive_s,drive_m[,depart_s]) instead of a model,
-    /// e.g. from OSRM or Valhalla; it must hold every pair `housecall matrix` lists.
-    #[arg(long)]
-    matrix: Option<String>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Travel {
-    /// Shortest paths over the road graph at the speeds of the departure time.
-    Road,
-    /// Great-circle distance x 1.3 at region-typical speeds (no rush hour).
-    StraightLine,
-}
-
-fn region(dir: Option<&str>) -> Result<Region, Failure> {
-    match dir {
-        Some(dir) => Region::load(Path::new(dir)).map_err(|e| Failure::Input(e.to_string())),
-        None => Ok(Region::western_gta()),
-    }
-}
-
-impl InputArgs {
-    fn model(&self, region: &Region) -> Box<dyn TravelModel> {
-        match self.travel {
-            Travel::Road => Box::new(region.road_model()),
-            Travel::StraightLine => Box::new(housecall_region::straight_line()),
-        }
-    }
-}
-
-/// The region as the bookings reader's locator.
-struct RegionLocator<'a>(&'a Region);
-
-impl Locator for RegionLocator<'_> {
-    fn postal_code(&self, code: &str) -> Result<(Location, Precision), String> {
-        self.0.gazetteer.postal_code(code)
-    }
-    fn place(&self, name: &str) -> Result<Location, String> {
-        self.0.gazetteer.place(name)
-    }
-    fn area_of(&self, loc: Location) -> Option<String> {
-        self.0.areas.area_of(loc).map(str::to_string)
-    }
-}
-
-/// Therapists without an `areas` key serve every area of the region (when it has areas);
-/// named areas must exist and are given their canonical spelling.
-fn resolve_areas(file: &str, therapists: &mut [Therapist], region: &Region) -> Result<(), Failure> {
-    if region.areas.areas.is_empty() {
-        return Ok(());
-    }
-    for t in therapists {
-        match &mut t.areas {
-            None => {
-                let all = region.areas.areas.iter().map(|a| AreaRule {
-                    area: a.name.clone(),
-                    days: vec![],
-                });
-                t.areas = Some(all.collect());
-            }
-            Some(rules) => {
-                for r in rules {
-                    let Some(a) = region.areas.find(&r.area) else {
-                        let known: Vec<&str> =
-                            region.areas.areas.iter().map(|a| a.name.as_str()).collect();
-                        return Err(Failure::Input(format!(
-                            "{file}: therapist {:?}: areas {:?} - not a service area of the region; expected one of: {}",
-                            t.id,
-                            r.area,
-                            known.join(", ")
-                        )));
-                    };
-                    r.area = a.name.clone();
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Table,
@@ -330,7 +240,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// What went wrong, and the exit code it earns.
-enum Failure {
+pub(crate) enum Failure {
     Input(String),
     Invalid(String),
 }
@@ -360,42 +270,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// Reads the bookings and therapists and builds the problem and its travel model.
-fn load(
-    bookings: &str,
-    input: &InputArgs,
-) -> Result<(Problem, BookingsFile, Box<dyn TravelModel>), Failure> {
-    let therapists = input.therapists.as_deref().ok_or_else(|| {
-        Failure::Input(
-            "no therapist file: give --therapists FILE with each therapist's home, shift and lunch \
-             (an example is data/examples/therapists.toml)"
-                .into(),
-        )
-    })?;
-    let region = region(input.region.as_deref())?;
-    let file = housecall_io::read_bookings_file(bookings, &RegionLocator(&region))?;
-    let therapists_file = therapists;
-    let mut therapists = housecall_io::read_therapists_file(therapists_file)?;
-    resolve_areas(therapists_file, &mut therapists, &region)?;
-    for w in &file.warnings {
-        eprintln!("warning: {w}");
-    }
-    for (b, line) in file.bookings.iter().zip(&file.lines) {
-        if input.region.is_none() && !housecall_region::in_region(b.location) {
-            eprintln!(
-                "warning: {bookings}:{line}: booking {:?} at {}, {} is far from the western GTA; are lat and lon swapped?",
-                b.id, b.location.lat, b.location.lon
-            );
-        }
-    }
-    let problem = Problem::new(file.bookings.clone(), therapists, input.date);
-    let model: Box<dyn TravelModel> = match &input.matrix {
-        Some(path) => Box::new(ExternalMatrix::read(path, &problem)?),
-        None => input.model(&region),
-    };
-    Ok((problem, file, model))
 }
 
 /// Solves and runs the project's checker; a plan that fails it is a solver bug, reported
@@ -439,6 +313,13 @@ fn complete(plan: housecall_core::Plan, customers: usize) -> Result<housecall_co
 }
 
 /// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.
+/// Reads a JSON plan file.
+fn read_plan(path: &str) -> Result<housecall_core::Plan, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("{path}: cannot read: {e}")))?;
+    Ok(housecall_io::parse_plan_json(path, &text)?)
+}
+
 fn emit(text: &str) -> Result<(), Failure> {
     use std::io::Write;
     match std::io::stdout().lock().write_all(text.as_bytes()) {
@@ -463,7 +344,12 @@ fn run(command: Command) -> Result<(), Failure> {
         } => {
             let started = std::time::Instant::now();
             let limit = parse_time_limit(time_limit)?;
-            let (problem, file, model) = load(&bookings, &input)?;
+            let Loaded {
+                problem,
+                file,
+                model,
+                ..
+            } = load(&bookings, &input)?;
             // Reading the input counts against the limit too.
             let time_limit = Some(limit.saturating_sub(started.elapsed()));
             let bar = progress::ProgressDisplay::on_terminal(started);
@@ -497,15 +383,14 @@ fn run(command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Slots(args) => slots::run(args),
         Command::Check {
             bookings,
             plan,
             input,
         } => {
-            let (problem, _, model) = load(&bookings, &input)?;
-            let text = std::fs::read_to_string(&plan)
-                .map_err(|e| Failure::Input(format!("{plan}: cannot read: {e}")))?;
-            let parsed = housecall_io::parse_plan_json(&plan, &text)?;
+            let Loaded { problem, model, .. } = load(&bookings, &input)?;
+            let parsed = read_plan(&plan)?;
             let violations = check(&problem, model.as_ref(), &parsed);
             if violations.is_empty() {
                 println!(
@@ -600,7 +485,7 @@ fn run(command: Command) -> Result<(), Failure> {
             input,
             depart,
         } => {
-            let (problem, _, model) = load(&bookings, &input)?;
+            let Loaded { problem, model, .. } = load(&bookings, &input)?;
             emit(&housecall_io::write_matrix_csv(
                 &problem,
                 model.as_ref(),

@@ -16,6 +16,7 @@ mod ics;
 mod matrix;
 mod mileage;
 mod plan_json;
+mod slots;
 mod solomon;
 mod table;
 mod therapists;
@@ -33,6 +34,7 @@ pub use plan_json::{
     parse_plan_json, plan_doc, write_plan_json, PlanDoc, RouteDoc, StopDoc, SummaryDoc,
     UnassignedDoc,
 };
+pub use slots::{parse_request, parse_step, write_slots_json, write_slots_table};
 pub use solomon::{parse_vrptw, read_vrptw, Rounding, VrptwInstance};
 pub use table::{place_labels, write_plan_csv, write_table};
 pub use therapists::{parse_therapists, read_therapists_file};

@@ -1,0 +1,151 @@
+//! Reading a problem: the bookings file, the therapist file, the region and the travel
+//! model, as every command that plans or checks takes them.
+
+use crate::Failure;
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use housecall_core::{AreaRule, Location, Precision, Problem, Therapist, TravelModel};
+use housecall_io::{BookingsFile, ExternalMatrix, Locator};
+use housecall_region::Region;
+use std::path::Path;
+
+#[derive(clap::Args)]
+pub(crate) struct InputArgs {
+    /// Therapist file (TOML); see data/examples/therapists.toml.
+    #[arg(long)]
+    pub therapists: Option<String>,
+    /// Plan only this day (YYYY-MM-DD); bookings for other days are listed as unassigned.
+    #[arg(long, value_parser = crate::parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Travel model: the region's road graph with rush hour, or the straight-line fallback.
+    #[arg(long, value_enum, default_value_t = Travel::Road)]
+    pub travel: Travel,
+    /// A region directory (roads/nodes.csv, roads/edges.csv, profiles.csv) instead of the
+    /// shipped western-GTA region, e.g. one made by `region import-osm`.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Drive times from a file (CSV from,to,drive_s,drive_m[,depart_s]) instead of a model,
+    /// e.g. from OSRM or Valhalla; it must hold every pair `housecall matrix` lists.
+    #[arg(long)]
+    pub matrix: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Travel {
+    /// Shortest paths over the road graph at the speeds of the departure time.
+    Road,
+    /// Great-circle distance x 1.3 at region-typical speeds (no rush hour).
+    StraightLine,
+}
+
+pub(crate) fn region(dir: Option<&str>) -> Result<Region, Failure> {
+    match dir {
+        Some(dir) => Region::load(Path::new(dir)).map_err(|e| Failure::Input(e.to_string())),
+        None => Ok(Region::western_gta()),
+    }
+}
+
+impl InputArgs {
+    pub(crate) fn model(&self, region: &Region) -> Box<dyn TravelModel> {
+        match self.travel {
+            Travel::Road => Box::new(region.road_model()),
+            Travel::StraightLine => Box::new(housecall_region::straight_line()),
+        }
+    }
+}
+
+/// The region as the bookings reader's locator.
+pub(crate) struct RegionLocator<'a>(pub &'a Region);
+
+impl Locator for RegionLocator<'_> {
+    fn postal_code(&self, code: &str) -> Result<(Location, Precision), String> {
+        self.0.gazetteer.postal_code(code)
+    }
+    fn place(&self, name: &str) -> Result<Location, String> {
+        self.0.gazetteer.place(name)
+    }
+    fn area_of(&self, loc: Location) -> Option<String> {
+        self.0.areas.area_of(loc).map(str::to_string)
+    }
+}
+
+/// Therapists without an `areas` key serve every area of the region (when it has areas);
+/// named areas must exist and are given their canonical spelling.
+fn resolve_areas(file: &str, therapists: &mut [Therapist], region: &Region) -> Result<(), Failure> {
+    if region.areas.areas.is_empty() {
+        return Ok(());
+    }
+    for t in therapists {
+        match &mut t.areas {
+            None => {
+                let all = region.areas.areas.iter().map(|a| AreaRule {
+                    area: a.name.clone(),
+                    days: vec![],
+                });
+                t.areas = Some(all.collect());
+            }
+            Some(rules) => {
+                for r in rules {
+                    let Some(a) = region.areas.find(&r.area) else {
+                        let known: Vec<&str> =
+                            region.areas.areas.iter().map(|a| a.name.as_str()).collect();
+                        return Err(Failure::Input(format!(
+                            "{file}: therapist {:?}: areas {:?} - not a service area of the region; expected one of: {}",
+                            t.id,
+                            r.area,
+                            known.join(", ")
+                        )));
+                    };
+                    r.area = a.name.clone();
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A problem as read: the bookings file, the travel model and the region it was read with.
+pub(crate) struct Loaded {
+    pub problem: Problem,
+    pub file: BookingsFile,
+    pub model: Box<dyn TravelModel>,
+    pub region: Region,
+}
+
+/// Reads the bookings and therapists and builds the problem and its travel model.
+pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure> {
+    let therapists = input.therapists.as_deref().ok_or_else(|| {
+        Failure::Input(
+            "no therapist file: give --therapists FILE with each therapist's home, shift and lunch \
+             (an example is data/examples/therapists.toml)"
+                .into(),
+        )
+    })?;
+    let region = region(input.region.as_deref())?;
+    let file = housecall_io::read_bookings_file(bookings, &RegionLocator(&region))?;
+    let therapists_file = therapists;
+    let mut therapists = housecall_io::read_therapists_file(therapists_file)?;
+    resolve_areas(therapists_file, &mut therapists, &region)?;
+    for w in &file.warnings {
+        eprintln!("warning: {w}");
+    }
+    for (b, line) in file.bookings.iter().zip(&file.lines) {
+        if input.region.is_none() && !housecall_region::in_region(b.location) {
+            eprintln!(
+                "warning: {bookings}:{line}: booking {:?} at {}, {} is far from the western GTA; are lat and lon swapped?",
+                b.id, b.location.lat, b.location.lon
+            );
+        }
+    }
+    let problem = Problem::new(file.bookings.clone(), therapists, input.date);
+    let model: Box<dyn TravelModel> = match &input.matrix {
+        Some(path) => Box::new(ExternalMatrix::read(path, &problem)?),
+        None => input.model(&region),
+    };
+    Ok(Loaded {
+        problem,
+        file,
+        model,
+        region,
+    })
+}
