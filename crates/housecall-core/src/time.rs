@@ -61,9 +61,9 @@ impl Metres {
 }
 
 impl fmt::Display for Seconds {
-    /// Displays as a clock time, `HH:MM`.
+    /// Displays as a clock time, `HH:MM` (width and alignment apply).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.clock())
+        f.pad(&self.clock())
     }
 }
 

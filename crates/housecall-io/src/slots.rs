@@ -148,7 +148,7 @@ pub fn write_slots_table(request: &Booking, answer: &Slots) -> String {
             k + 1,
             s.therapist,
             s.date.map_or("-".into(), |d| d.to_string()),
-            s.start.to_string(),
+            s.start,
             place(s),
             format!(
                 "+{} min {:.1} km",
@@ -158,7 +158,7 @@ pub fn write_slots_table(request: &Booking, answer: &Slots) -> String {
             format!("{} min", s.added_waiting.round_minutes()),
             s.day_visits,
             s.day_drive.duration_text(),
-            s.day_end.to_string(),
+            s.day_end,
         ));
     }
     out
