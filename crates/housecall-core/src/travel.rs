@@ -239,7 +239,7 @@ impl TravelMatrix {
     /// This matrix with a location inserted at index `at`, whose drives (to and from every
     /// location) are taken from `fresh`, a matrix over all `n + 1` locations with the same
     /// bins; falls back to `fresh` itself when the sizes or bins do not fit.
-    pub(crate) fn with_location(&self, at: usize, fresh: &TravelMatrix) -> TravelMatrix {
+    pub fn with_location(&self, at: usize, fresh: &TravelMatrix) -> TravelMatrix {
         let m = self.n + 1;
         if fresh.n != m || fresh.bins != self.bins || at > self.n {
             return fresh.clone();

@@ -81,6 +81,9 @@ pub struct RoadModel {
     /// Local-street travel-time factor per bin, for the `gta` and `outer` zones.
     local_factor: Vec<[f64; 2]>,
     name: String,
+    /// Shortest paths between every two nodes, per bin, for a small graph (computed on the
+    /// first [`TravelModel::extend`]); `None` inside for a graph too large to keep them.
+    all_pairs: std::sync::OnceLock<Option<Vec<NodeTable>>>,
 }
 
 /// Where a location joins the graph: its nearest nodes and the great-circle metres to each.
@@ -143,7 +146,63 @@ impl RoadModel {
             edge_ms,
             local_factor,
             name: name.to_string(),
+            all_pairs: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Shortest paths between all nodes per bin, when the graph is small enough to keep them.
+    fn all_pairs(&self) -> Option<&Vec<NodeTable>> {
+        self.all_pairs
+            .get_or_init(|| {
+                let nodes = self.graph.nodes.len();
+                (nodes * nodes * self.bins.len() <= NODE_TABLE_CELLS).then(|| {
+                    (0..self.bins.len())
+                        .into_par_iter()
+                        .map(|bin| {
+                            (0..nodes)
+                                .map(|a| self.graph.shortest_from(&[(a, 0, 0)], &self.edge_ms[bin]))
+                                .collect()
+                        })
+                        .collect()
+                })
+            })
+            .as_ref()
+    }
+
+    /// The matrix cell `(seconds, metres)` of the drive `from` -> `to` at knot `bin`, given
+    /// `tr(node)`, the shortest path from `from` to each node of `to`'s snap: the best exit
+    /// over those nodes, or local streets all the way when surely faster. The same rule, and
+    /// values, as the rows of [`RoadModel::matrix_within`] (which precomputes the legs).
+    fn pair(
+        &self,
+        tr: impl Fn(usize) -> (u64, u64),
+        from: &Snap,
+        to: &Snap,
+        bin: usize,
+    ) -> (i32, i32) {
+        if from.at == to.at {
+            return (0, 0);
+        }
+        let mut best = (u64::MAX, u64::MAX);
+        for &(b, gap) in &to.nodes {
+            let (ms, m) = tr(b);
+            if ms == u64::MAX {
+                continue;
+            }
+            let (ems, em) = self.local(gap, to.zone, bin);
+            best = best.min((ms + ems, m + em));
+        }
+        let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
+            * self.local_factor[bin][from.zone]
+            * 1000.0;
+        let g = great_circle_m(from.at, to.at);
+        if g * local_ms_per_m <= best.0 as f64 + 2.0 {
+            best = best.min(self.local(g, from.zone, bin));
+        }
+        (
+            cell(whole_secs(best.0) + self.access.overhead.0),
+            cell(best.1 as i64),
+        )
     }
 
     /// Local-street leg: `(milliseconds, metres)` over `gc_m` great-circle metres in zone
@@ -370,6 +429,62 @@ impl TravelModel for RoadModel {
                 });
         }
         TravelMatrix::from_parts(n, self.bins.clone(), time, distance)
+    }
+
+    /// On a small graph, the new location's row and column come from the all-pairs node
+    /// table (no shortest-path search per request); otherwise as the default does.
+    fn extend(
+        &self,
+        matrix: &TravelMatrix,
+        locations: &[Location],
+        at: usize,
+        new: Location,
+    ) -> TravelMatrix {
+        let mut locs = locations.to_vec();
+        locs.insert(at, new);
+        let Some(table) = self.all_pairs() else {
+            let mut groups: Vec<u32> = (0..locs.len() as u32).collect();
+            groups[at] = SHARED;
+            return matrix.with_location(at, &self.matrix_within(&locs, &groups));
+        };
+        let (n, nb) = (locs.len(), self.bins.len());
+        let snaps: Vec<Snap> = locs.iter().map(|&l| self.snap(l)).collect();
+        let (mut time, mut distance) = (vec![0i32; nb * n * n], vec![0i32; nb * n * n]);
+        let ix = |bin: usize, i: usize, j: usize| (bin * n + i) * n + j;
+        let s = &snaps[at];
+        for bin in 0..nb {
+            // From a snap to node `b`: the best entry over its nodes, then the table.
+            let via = |from: &Snap, b: usize| {
+                from.nodes
+                    .iter()
+                    .filter_map(|&(a, gap)| {
+                        let (ms, m) = table[bin][a][b];
+                        let (lms, lm) = self.local(gap, from.zone, bin);
+                        (ms != u64::MAX).then_some((lms + ms, lm + m))
+                    })
+                    .min()
+                    .unwrap_or((u64::MAX, u64::MAX))
+            };
+            for (j, other) in snaps.iter().enumerate().filter(|(j, _)| *j != at) {
+                (time[ix(bin, at, j)], distance[ix(bin, at, j)]) =
+                    self.pair(|b| via(s, b), s, other, bin);
+                (time[ix(bin, j, at)], distance[ix(bin, j, at)]) =
+                    self.pair(|b| via(other, b), other, s, bin);
+            }
+        }
+        // FIFO for the new cells, as for the whole matrix.
+        for k in (0..nb.saturating_sub(1)).rev() {
+            let wait = cell(self.bins[k + 1].0 - self.bins[k].0);
+            for j in (0..n).filter(|&j| j != at) {
+                for (a, b) in [(at, j), (j, at)] {
+                    let later = time[ix(k + 1, a, b)];
+                    let here = &mut time[ix(k, a, b)];
+                    *here = (*here).min(wait.saturating_add(later));
+                }
+            }
+        }
+        let fresh = TravelMatrix::from_parts(n, self.bins.clone(), time, distance);
+        matrix.with_location(at, &fresh)
     }
 
     fn name(&self) -> &str {

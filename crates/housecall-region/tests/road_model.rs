@@ -86,3 +86,28 @@ fn matrix_within_groups_computes_only_pairs_that_meet() {
         }
     }
 }
+
+#[test]
+fn a_location_added_to_a_matrix_gets_the_full_matrix_values() {
+    let model = Region::western_gta().road_model();
+    let locs = points(21, 12);
+    let full = model.matrix(&locs);
+    for at in [0, 5, 11] {
+        let mut base_locs = locs.clone();
+        let new = base_locs.remove(at);
+        let base = model.matrix(&base_locs);
+        let grown = model.extend(&base, &base_locs, at, new);
+        assert_eq!(grown.len(), locs.len());
+        for i in 0..locs.len() {
+            for j in 0..locs.len() {
+                for t in (6 * 3600..20 * 3600).step_by(1234) {
+                    assert_eq!(
+                        grown.drive(i, j, Seconds(t)),
+                        full.drive(i, j, Seconds(t)),
+                        "{i} -> {j} at {t}, new location at {at}"
+                    );
+                }
+            }
+        }
+    }
+}
