@@ -5,21 +5,27 @@ use crate::Failure;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use housecall_core::{AreaRule, Location, Precision, Problem, Therapist, TravelModel};
-use housecall_io::{BookingsFile, ExternalMatrix, Locator};
+use housecall_io::{BookingsFile, ExternalMatrix, Locator, OptionsDoc};
 use housecall_region::Region;
 use std::path::Path;
 
 #[derive(clap::Args)]
 pub(crate) struct InputArgs {
+    /// What the bookings argument is: a bookings CSV file (with --therapists), or a JSON
+    /// problem document with bookings, therapists and options (a file, or - for standard
+    /// input; see README "JSON problems").
+    #[arg(long = "input", value_enum, default_value_t = InputFormat::Csv)]
+    pub input_format: InputFormat,
     /// Therapist file (TOML); see data/examples/therapists.toml.
     #[arg(long)]
     pub therapists: Option<String>,
     /// Plan only this day (YYYY-MM-DD); bookings for other days are listed as unassigned.
     #[arg(long, value_parser = crate::parse_date)]
     pub date: Option<NaiveDate>,
-    /// Travel model: the region's road graph with rush hour, or the straight-line fallback.
-    #[arg(long, value_enum, default_value_t = Travel::Road)]
-    pub travel: Travel,
+    /// Travel model: the region's road graph with rush hour (default), or the straight-line
+    /// fallback.
+    #[arg(long, value_enum)]
+    pub travel: Option<Travel>,
     /// A region directory (roads/nodes.csv, roads/edges.csv, profiles.csv) instead of the
     /// shipped western-GTA region, e.g. one made by `region import-osm`.
     #[arg(long)]
@@ -28,6 +34,14 @@ pub(crate) struct InputArgs {
     /// e.g. from OSRM or Valhalla; it must hold every pair `housecall matrix` lists.
     #[arg(long)]
     pub matrix: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum InputFormat {
+    /// A bookings CSV file, with the therapists from --therapists.
+    Csv,
+    /// A JSON problem document.
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -42,15 +56,6 @@ pub(crate) fn region(dir: Option<&str>) -> Result<Region, Failure> {
     match dir {
         Some(dir) => Region::load(Path::new(dir)).map_err(|e| Failure::Input(e.to_string())),
         None => Ok(Region::western_gta()),
-    }
-}
-
-impl InputArgs {
-    pub(crate) fn model(&self, region: &Region) -> Box<dyn TravelModel> {
-        match self.travel {
-            Travel::Road => Box::new(region.road_model()),
-            Travel::StraightLine => Box::new(housecall_region::straight_line()),
-        }
     }
 }
 
@@ -104,27 +109,45 @@ fn resolve_areas(file: &str, therapists: &mut [Therapist], region: &Region) -> R
     Ok(())
 }
 
-/// A problem as read: the bookings file, the travel model and the region it was read with.
+/// A problem as read: the bookings file, the travel model and the region it was read with,
+/// and the options a JSON problem carried.
 pub(crate) struct Loaded {
     pub problem: Problem,
     pub file: BookingsFile,
     pub model: Box<dyn TravelModel>,
     pub region: Region,
+    pub options: OptionsDoc,
 }
 
-/// Reads the bookings and therapists and builds the problem and its travel model.
+/// Reads the bookings and therapists (two files, or one JSON problem) and builds the problem
+/// and its travel model.
 pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure> {
-    let therapists = input.therapists.as_deref().ok_or_else(|| {
-        Failure::Input(
-            "no therapist file: give --therapists FILE with each therapist's home, shift and lunch \
-             (an example is data/examples/therapists.toml)"
-                .into(),
-        )
-    })?;
     let region = region(input.region.as_deref())?;
-    let file = housecall_io::read_bookings_file(bookings, &RegionLocator(&region))?;
-    let therapists_file = therapists;
-    let mut therapists = housecall_io::read_therapists_file(therapists_file)?;
+    let locator = RegionLocator(&region);
+    let (file, mut therapists, options, therapists_file) = match input.input_format {
+        InputFormat::Json => {
+            if input.therapists.is_some() {
+                return Err(Failure::Input(
+                    "--therapists with --input json: the JSON problem holds the therapists".into(),
+                ));
+            }
+            let text = read_text(bookings)?;
+            let p = housecall_io::parse_problem_json(bookings, &text, &locator)?;
+            (p.bookings, p.therapists, p.options, bookings)
+        }
+        InputFormat::Csv => {
+            let therapists = input.therapists.as_deref().ok_or_else(|| {
+                Failure::Input(
+                    "no therapist file: give --therapists FILE with each therapist's home, shift and lunch \
+                     (an example is data/examples/therapists.toml)"
+                        .into(),
+                )
+            })?;
+            let file = housecall_io::read_bookings_file(bookings, &locator)?;
+            let team = housecall_io::read_therapists_file(therapists)?;
+            (file, team, OptionsDoc::default(), therapists)
+        }
+    };
     resolve_areas(therapists_file, &mut therapists, &region)?;
     for w in &file.warnings {
         eprintln!("warning: {w}");
@@ -137,15 +160,44 @@ pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure>
             );
         }
     }
-    let problem = Problem::new(file.bookings.clone(), therapists, input.date);
-    let model: Box<dyn TravelModel> = match &input.matrix {
-        Some(path) => Box::new(ExternalMatrix::read(path, &problem)?),
-        None => input.model(&region),
+    let problem = Problem::new(
+        file.bookings.clone(),
+        therapists,
+        input.date.or(options.date),
+    );
+    let travel = match (input.travel, options.travel.as_deref()) {
+        (Some(t), _) => t,
+        (None, None | Some("road")) => Travel::Road,
+        (None, Some("straight-line")) => Travel::StraightLine,
+        (None, Some(other)) => {
+            return Err(Failure::Input(format!(
+                "{bookings}: options.travel {other:?}: expected \"road\" or \"straight-line\""
+            )))
+        }
+    };
+    let model: Box<dyn TravelModel> = match (&input.matrix, travel) {
+        (Some(path), _) => Box::new(ExternalMatrix::read(path, &problem)?),
+        (None, Travel::Road) => Box::new(region.road_model()),
+        (None, Travel::StraightLine) => Box::new(housecall_region::straight_line()),
     };
     Ok(Loaded {
         problem,
         file,
         model,
         region,
+        options,
     })
+}
+
+/// The text of a file, or of standard input for `-`.
+pub(crate) fn read_text(path: &str) -> Result<String, Failure> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Failure::Input(format!("standard input: cannot read: {e}")))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("{path}: cannot read: {e}")))
+    }
 }

@@ -42,26 +42,28 @@ enum Command {
         /// Write the plan to this file instead of standard output.
         #[arg(long)]
         out: Option<String>,
-        /// Seed of the search; the same seed, threads and iterations give the same plan.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Seconds the whole command may take (reading, drive times, planning), a cap for very
-        /// large inputs: a day of a few dozen bookings finishes in milliseconds, far below it.
-        /// The first complete plan is always made. When the cap is reached, results may vary
-        /// from run to run.
-        #[arg(long, default_value_t = 30.0)]
-        time_limit: f64,
-        /// Independent parallel searches.
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        /// Ruin-and-recreate rounds per search.
-        #[arg(long, default_value_t = SolveOptions::default().iterations)]
-        iterations: usize,
+        #[command(flatten)]
+        solve: PlanSolveArgs,
     },
     /// Suggest start times for one more visit: where it fits into the planned day(s), ranked
     /// by added driving, then waiting (confirmed visits keep their times, others stay in
     /// their windows).
     Slots(slots::SlotsArgs),
+    /// Write a bookings file and a therapist file as one JSON problem document (for
+    /// `--input json`, the HTTP service, or a booking system to fill in).
+    Convert {
+        /// Bookings CSV.
+        bookings: String,
+        /// Therapist file (TOML).
+        #[arg(long)]
+        therapists: String,
+        /// The format to write.
+        #[arg(long, value_enum, default_value_t = ConvertTo::Json)]
+        to: ConvertTo,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<String>,
+    },
     /// Check a JSON plan against the bookings: exit 0 when valid, 1 when not, 2 on unusable input.
     Check {
         /// Bookings CSV the plan was made from.
@@ -117,6 +119,49 @@ enum Command {
         #[arg(long, value_parser = parse_clock)]
         depart: Option<Seconds>,
     },
+}
+
+/// Search settings of the planning commands. Each falls back to the JSON problem's
+/// `options`, then to its default.
+#[derive(clap::Args)]
+struct PlanSolveArgs {
+    /// Seed of the search; the same seed, threads and iterations give the same plan
+    /// [default: 1].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Seconds the whole command may take (reading, drive times, planning), a cap for very
+    /// large inputs: a day of a few dozen bookings finishes in milliseconds, far below it.
+    /// The first complete plan is always made. When the cap is reached, results may vary
+    /// from run to run [default: 30].
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Independent parallel searches [default: 2].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Ruin-and-recreate rounds per search [default: 300].
+    #[arg(long)]
+    iterations: Option<usize>,
+}
+
+impl PlanSolveArgs {
+    /// The solve options: these flags, else the document's options, else the defaults;
+    /// the time limit counts from `started`.
+    fn options(
+        &self,
+        doc: &housecall_io::OptionsDoc,
+        started: std::time::Instant,
+    ) -> Result<SolveOptions, Failure> {
+        let d = SolveOptions::default();
+        let limit = parse_time_limit(self.time_limit.or(doc.time_limit_s).unwrap_or(30.0))?;
+        Ok(SolveOptions {
+            seed: self.seed.or(doc.seed).unwrap_or(d.seed),
+            threads: self.threads.or(doc.threads).unwrap_or(d.threads).max(1),
+            iterations: self.iterations.or(doc.iterations).unwrap_or(d.iterations),
+            // Reading the input counts against the limit too.
+            time_limit: Some(limit.saturating_sub(started.elapsed())),
+            ..d
+        })
+    }
 }
 
 /// Search settings of the benchmark commands.
@@ -180,6 +225,12 @@ fn parse_time_limit(t: f64) -> Result<Duration, Failure> {
             "--time-limit {t}: expected a positive number of seconds, at most {MAX_TIME_LIMIT_S} (a week)"
         )))
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ConvertTo {
+    /// A JSON problem document (README "JSON problems").
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -313,6 +364,15 @@ fn complete(plan: housecall_core::Plan, customers: usize) -> Result<housecall_co
 }
 
 /// Writes to standard output; a reader that closed the pipe early (`| head`) is not an error.
+/// Writes `text` to the file `out`, or to standard output.
+fn write_out(out: Option<&str>, text: &str) -> Result<(), Failure> {
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::Input(format!("{path}: cannot write: {e}"))),
+        None => emit(text),
+    }
+}
+
 /// Reads a JSON plan file.
 fn read_plan(path: &str) -> Result<housecall_core::Plan, Failure> {
     let text = std::fs::read_to_string(path)
@@ -337,31 +397,22 @@ fn run(command: Command) -> Result<(), Failure> {
             input,
             format,
             out,
-            seed,
-            time_limit,
-            threads,
-            iterations,
+            solve,
         } => {
             let started = std::time::Instant::now();
-            let limit = parse_time_limit(time_limit)?;
             let Loaded {
                 problem,
                 file,
                 model,
+                options,
                 ..
             } = load(&bookings, &input)?;
-            // Reading the input counts against the limit too.
-            let time_limit = Some(limit.saturating_sub(started.elapsed()));
             let bar = progress::ProgressDisplay::on_terminal(started);
             let opts = SolveOptions {
-                seed,
-                threads: threads.max(1),
-                iterations,
-                time_limit,
                 progress: bar.as_ref().map(progress::ProgressDisplay::hook),
-                ..SolveOptions::default()
+                ..solve.options(&options, started)?
             };
-            let plan = solve(&problem, model.as_ref(), &opts)?;
+            let plan = solve_checked(&problem, model.as_ref(), opts)?;
             if let Some(bar) = bar {
                 bar.finish();
             }
@@ -376,14 +427,18 @@ fn run(command: Command) -> Result<(), Failure> {
                 Format::Mileage => housecall_io::write_mileage_csv(&plan),
                 Format::Ics => housecall_io::write_ics(&problem, &plan, &file)?,
             };
-            match out {
-                Some(path) => std::fs::write(&path, text)
-                    .map_err(|e| Failure::Input(format!("{path}: cannot write: {e}")))?,
-                None => emit(&text)?,
-            }
-            Ok(())
+            write_out(out.as_deref(), &text)
         }
         Command::Slots(args) => slots::run(args),
+        Command::Convert {
+            bookings,
+            therapists,
+            to: ConvertTo::Json,
+            out,
+        } => {
+            let text = housecall_io::files_to_problem_json(&bookings, &therapists)?;
+            write_out(out.as_deref(), &text)
+        }
         Command::Check {
             bookings,
             plan,

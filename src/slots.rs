@@ -29,9 +29,10 @@ pub(crate) struct SlotsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SlotFormat::Table)]
     format: SlotFormat,
-    /// Seed of the search when the bookings are planned first.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    /// Seed of the search when the bookings are planned first [default: the JSON problem's,
+    /// or 1].
+    #[arg(long)]
+    seed: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -46,6 +47,7 @@ pub(crate) fn run(a: SlotsArgs) -> Result<(), Failure> {
         problem,
         model,
         region,
+        options,
         ..
     } = load(&a.bookings, &a.input)?;
     let mut request = housecall_io::parse_request(&a.new, &RegionLocator(&region))?;
@@ -64,7 +66,7 @@ pub(crate) fn run(a: SlotsArgs) -> Result<(), Failure> {
             &problem,
             model.as_ref(),
             SolveOptions {
-                seed: a.seed,
+                seed: a.seed.or(options.seed).unwrap_or(1),
                 ..SolveOptions::default()
             },
         )?,

@@ -74,7 +74,7 @@ impl Locator for CoordinatesOnly {
     }
 }
 
-const KNOWN: &[&str] = &[
+pub(crate) const KNOWN: &[&str] = &[
     "id",
     "client",
     "lat",

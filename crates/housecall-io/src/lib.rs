@@ -16,6 +16,7 @@ mod ics;
 mod matrix;
 mod mileage;
 mod plan_json;
+mod problem_json;
 mod slots;
 mod solomon;
 mod table;
@@ -33,6 +34,9 @@ pub use mileage::write_mileage_csv;
 pub use plan_json::{
     parse_plan_json, plan_doc, write_plan_json, PlanDoc, RouteDoc, StopDoc, SummaryDoc,
     UnassignedDoc,
+};
+pub use problem_json::{
+    files_to_problem_json, parse_problem_json, JsonProblem, OptionsDoc, ProblemDoc,
 };
 pub use slots::{parse_request, parse_step, write_slots_json, write_slots_table};
 pub use solomon::{parse_vrptw, read_vrptw, Rounding, VrptwInstance};

@@ -1,0 +1,336 @@
+//! The JSON problem: bookings, therapists and options in one document, for callers that do
+//! not write CSV and TOML files (booking systems, the HTTP service).
+//!
+//! A booking is an object with the bookings file's columns as keys (`window` and `skills` may
+//! be lists, numbers may be numbers) plus `extra`, an object of further text columns such as
+//! `address`; a therapist is an object with the therapist file's keys. Both are read by the
+//! same code as the files, so a document means exactly what the files would; errors name the
+//! JSON path: `bookings[3].window "25:00-26:00" - 25:00 is not a time of day`.
+
+use crate::bookings::{parse_bookings, BookingsFile, Locator, KNOWN};
+use crate::error::InputError;
+use crate::therapists::parse_therapists;
+use chrono::NaiveDate;
+use housecall_core::Therapist;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The whole document.
+#[derive(Serialize, Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemDoc {
+    /// The bookings, as objects with the bookings file's columns.
+    pub bookings: Vec<Map<String, Value>>,
+    /// The therapists, as objects with the therapist file's keys.
+    pub therapists: Vec<Map<String, Value>>,
+    /// How to plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<OptionsDoc>,
+}
+
+/// Planning options a document may carry; a command's own flags take precedence.
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OptionsDoc {
+    /// Plan only this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// `road` (default) or `straight-line`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel: Option<String>,
+    /// Seed of the search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Ruin-and-recreate rounds per search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<usize>,
+    /// Parallel searches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<usize>,
+    /// Seconds the solve may take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_s: Option<f64>,
+}
+
+/// A JSON problem as read.
+#[derive(Debug)]
+pub struct JsonProblem {
+    /// The bookings, as the bookings file reader gives them (lines are 1-based indices).
+    pub bookings: BookingsFile,
+    /// The therapists.
+    pub therapists: Vec<Therapist>,
+    /// The options, all unset when absent.
+    pub options: OptionsDoc,
+}
+
+/// Reads a JSON problem document; `name` (a file name, or `-` for standard input) is used in
+/// error messages, with the JSON path of the value at fault.
+pub fn parse_problem_json(
+    name: &str,
+    text: &str,
+    locator: &dyn Locator,
+) -> Result<JsonProblem, InputError> {
+    let doc: ProblemDoc = serde_json::from_str(text).map_err(|e| InputError {
+        line: Some(e.line() as u64),
+        column: Some(e.column() as u64),
+        ..InputError::file(name, e.to_string())
+    })?;
+    let bookings = read_bookings(name, &doc.bookings, locator)?;
+    let mut therapists: Vec<Therapist> = Vec::new();
+    for (i, t) in doc.therapists.iter().enumerate() {
+        let path = format!("therapists[{i}]");
+        let mut t = t.clone();
+        // TOML has no null: a null key is a key not given.
+        t.retain(|_, v| !v.is_null());
+        let mut wrap = toml::Table::new();
+        let value = toml::Value::try_from(&t).map_err(|e| in_doc(name, &path, e.to_string()))?;
+        wrap.insert("therapist".into(), toml::Value::Array(vec![value]));
+        let text = toml::to_string(&wrap).map_err(|e| in_doc(name, &path, e.to_string()))?;
+        let mut read = parse_therapists(&path, text.into_bytes()).map_err(|e| InputError {
+            field: Some(match &e.field {
+                Some(f) => format!("{path}.{f}"),
+                None => path.clone(),
+            }),
+            line: None,
+            column: None,
+            also: Vec::new(),
+            file: name.to_string(),
+            ..e
+        })?;
+        let therapist = read.remove(0);
+        if therapists.iter().any(|o| o.id == therapist.id) {
+            return Err(InputError {
+                field: Some(format!("{path}.id")),
+                value: Some(therapist.id),
+                ..InputError::file(name, "duplicate therapist id")
+            });
+        }
+        therapists.push(therapist);
+    }
+    if therapists.is_empty() {
+        return Err(in_doc(
+            name,
+            "therapists",
+            "no therapist; give at least one with id and home".into(),
+        ));
+    }
+    Ok(JsonProblem {
+        bookings,
+        therapists,
+        options: doc.options.unwrap_or_default(),
+    })
+}
+
+fn in_doc(name: &str, path: &str, message: String) -> InputError {
+    InputError {
+        field: Some(path.to_string()),
+        ..InputError::file(name, message)
+    }
+}
+
+/// The bookings of a document, read as rows of the bookings file (one row per booking, the
+/// union of the keys as columns), with errors moved to their JSON paths.
+fn read_bookings(
+    name: &str,
+    bookings: &[Map<String, Value>],
+    locator: &dyn Locator,
+) -> Result<BookingsFile, InputError> {
+    let mut columns: Vec<String> = KNOWN.iter().map(|k| k.to_string()).collect();
+    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    for (i, b) in bookings.iter().enumerate() {
+        let mut row = Vec::new();
+        for (key, value) in b {
+            let path = format!("bookings[{i}].{key}");
+            if key == "extra" {
+                let Value::Object(extra) = value else {
+                    return Err(in_doc(
+                        name,
+                        &path,
+                        "expected an object of text fields".into(),
+                    ));
+                };
+                for (k, v) in extra {
+                    let Value::String(s) = v else {
+                        return Err(in_doc(name, &format!("{path}.{k}"), "expected text".into()));
+                    };
+                    if KNOWN.contains(&k.as_str()) || k == "extra" {
+                        return Err(in_doc(
+                            name,
+                            &format!("{path}.{k}"),
+                            format!("`{k}` is a booking field, not an extra"),
+                        ));
+                    }
+                    row.push((k.clone(), s.clone()));
+                }
+                continue;
+            }
+            if !KNOWN.contains(&key.as_str()) {
+                return Err(in_doc(
+                    name,
+                    &path,
+                    format!(
+                        "unknown field; expected one of: {}, extra",
+                        KNOWN.join(", ")
+                    ),
+                ));
+            }
+            row.push((key.clone(), text_of(name, &path, value)?));
+        }
+        for (k, _) in &row {
+            if !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+        rows.push(row);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut write = || -> csv::Result<()> {
+        w.write_record(&columns)?;
+        for row in &rows {
+            let rec = columns.iter().map(|c| {
+                row.iter()
+                    .find(|(k, _)| k == c)
+                    .map_or("", |(_, v)| v.as_str())
+            });
+            w.write_record(rec)?;
+        }
+        Ok(())
+    };
+    write().map_err(|e| InputError::file(name, e.to_string()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| InputError::file(name, e.to_string()))?;
+    let relabel = |e: InputError| {
+        let index = e.line.map(|l| l.saturating_sub(2));
+        let field = match (index, &e.field) {
+            (Some(i), Some(f)) => Some(format!("bookings[{i}].{f}")),
+            (Some(i), None) => Some(format!("bookings[{i}]")),
+            (None, f) => f.clone(),
+        };
+        InputError {
+            file: name.to_string(),
+            line: None,
+            column: None,
+            field,
+            ..e
+        }
+    };
+    let mut file = parse_bookings(name, bytes, locator).map_err(|e| {
+        let also = e.also.clone().into_iter().map(relabel).collect();
+        InputError { also, ..relabel(e) }
+    })?;
+    // Lines become booking numbers (1-based), warnings name the booking's path.
+    for (i, line) in file.lines.iter_mut().enumerate() {
+        *line = i as u64 + 1;
+    }
+    for w in &mut file.warnings {
+        if let Some(rest) = w.strip_prefix(&format!("{name}:")) {
+            if let Some((line, tail)) = rest.split_once(':') {
+                if let Ok(l) = line.parse::<u64>() {
+                    *w = format!("{name}: bookings[{}]:{tail}", l.saturating_sub(2));
+                }
+            }
+        }
+    }
+    Ok(file)
+}
+
+/// A booking field as the bookings file would hold it: text as is, numbers as written, lists
+/// (`window`, `skills`) joined by `;`, null as empty.
+fn text_of(name: &str, path: &str, v: &Value) -> Result<String, InputError> {
+    match v {
+        Value::Null => Ok(String::new()),
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(_) | Value::Object(_) => Err(in_doc(
+            name,
+            path,
+            format!("expected text, a number or a list, got {v}"),
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(k, x)| match x {
+                Value::String(s) => Ok(s.clone()),
+                _ => Err(in_doc(
+                    name,
+                    &format!("{path}[{k}]"),
+                    format!("expected text, got {x}"),
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|v| v.join(";")),
+    }
+}
+
+/// A bookings CSV file and a therapist file as one JSON problem document: each booking with
+/// the file's columns as written (numbers as numbers, `window` and `skills` as lists, other
+/// columns under `extra`), each therapist with the file's keys.
+pub fn files_to_problem_json(bookings: &str, therapists: &str) -> Result<String, InputError> {
+    let text = std::fs::read_to_string(bookings)
+        .map_err(|e| InputError::file(bookings, format!("cannot read: {e}")))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| InputError::at(bookings, 1, format!("cannot read the header: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let mut doc = ProblemDoc::default();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| InputError::file(bookings, format!("cannot read a row: {e}")))?;
+        if rec.iter().all(|f| f.is_empty()) {
+            continue;
+        }
+        let mut b = Map::new();
+        let mut extra = Map::new();
+        for (h, v) in headers.iter().zip(rec.iter()) {
+            if v.is_empty() || h.is_empty() {
+                continue;
+            }
+            let value = match h.as_str() {
+                "lat" | "lon" | "duration_min" | "setup_min" | "priority" => {
+                    serde_json::from_str::<serde_json::Number>(v)
+                        .map(Value::Number)
+                        .unwrap_or_else(|_| Value::String(v.into()))
+                }
+                "window" | "skills" => Value::Array(
+                    v.split(';')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(|x| Value::String(x.into()))
+                        .collect(),
+                ),
+                _ => Value::String(v.into()),
+            };
+            if KNOWN.contains(&h.as_str()) {
+                b.insert(h.clone(), value);
+            } else {
+                extra.insert(h.clone(), value);
+            }
+        }
+        if !extra.is_empty() {
+            b.insert("extra".into(), Value::Object(extra));
+        }
+        doc.bookings.push(b);
+    }
+    let toml_text = std::fs::read_to_string(therapists)
+        .map_err(|e| InputError::file(therapists, format!("cannot read: {e}")))?;
+    // Checked as the planner would read it, then carried over key for key.
+    parse_therapists(therapists, toml_text.clone().into_bytes())?;
+    let table: toml::Table =
+        toml::from_str(&toml_text).map_err(|e| InputError::file(therapists, e.to_string()))?;
+    if let Some(toml::Value::Array(ts)) = table.get("therapist") {
+        for t in ts {
+            let v =
+                serde_json::to_value(t).map_err(|e| InputError::file(therapists, e.to_string()))?;
+            if let Value::Object(m) = v {
+                doc.therapists.push(m);
+            }
+        }
+    }
+    Ok(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+}
