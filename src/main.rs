@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 mod input;
 mod progress;
+mod replan;
 mod slots;
 
 use housecall_core::{
@@ -64,6 +65,10 @@ enum Command {
         #[arg(long)]
         out: Option<String>,
     },
+    /// Re-plan the rest of a day: visits started by --now stay, the one in progress finishes
+    /// (later with --delay), cancellations and --add bookings are taken in, and the rest is
+    /// planned again from where each therapist is; prints what changed, then the day.
+    Replan(replan::ReplanArgs),
     /// Check a JSON plan against the bookings: exit 0 when valid, 1 when not, 2 on unusable input.
     Check {
         /// Bookings CSV the plan was made from.
@@ -72,6 +77,10 @@ enum Command {
         plan: String,
         #[command(flatten)]
         input: InputArgs,
+        /// For a re-planned plan: the arguments `replan` was given (--now, --at, --cancel,
+        /// --add); the day is then checked from the resume point on.
+        #[command(flatten)]
+        resume: replan::ResumeArgs,
     },
     /// Solve a Solomon / Gehring-Homberger VRPTW instance; prints the solution in VRPLIB form.
     /// Every solution is checked by the project's checker first (exit 1 if it fails).
@@ -430,6 +439,7 @@ fn run(command: Command) -> Result<(), Failure> {
             write_out(out.as_deref(), &text)
         }
         Command::Slots(args) => slots::run(args),
+        Command::Replan(args) => replan::run(args),
         Command::Convert {
             bookings,
             therapists,
@@ -443,10 +453,16 @@ fn run(command: Command) -> Result<(), Failure> {
             bookings,
             plan,
             input,
+            resume,
         } => {
-            let Loaded { problem, model, .. } = load(&bookings, &input)?;
+            let mut loaded = load(&bookings, &input)?;
             let parsed = read_plan(&plan)?;
-            let violations = check(&problem, model.as_ref(), &parsed);
+            let resume = resume.resume(&mut loaded, &parsed)?;
+            let model = loaded.model.as_ref();
+            let violations = match resume {
+                Some(r) => housecall_core::check_resumed(&loaded.problem, model, &parsed, &r)?,
+                None => check(&loaded.problem, model, &parsed),
+            };
             if violations.is_empty() {
                 println!(
                     "valid: {} visits, {} unassigned, every booking accounted for",

@@ -10,6 +10,7 @@ mod build;
 mod check;
 mod model;
 mod plan;
+mod replan;
 mod rng;
 mod solver;
 mod time;
@@ -23,6 +24,7 @@ pub use model::{
 };
 pub use plan::{Break, BreakPlace, Idle, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 // For the benches and tests outside the crate only: not part of the documented interface.
+pub use replan::{check_resumed, replan, Replanned, Resume};
 #[doc(hidden)]
 pub use rng::SplitMix64;
 #[doc(hidden)]

@@ -186,11 +186,13 @@ pub enum Reason {
     /// A confirmed visit that cannot be kept at its time: it clashes with other confirmed
     /// visits, or its start cannot be reached within the shift.
     ConfirmedConflict,
+    /// Cancelled while re-planning the day.
+    Cancelled,
 }
 
 impl Reason {
     /// Every reason, for parsing and documentation.
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::OtherDate,
         Reason::NoTherapistThatDay,
         Reason::OutsideServiceArea,
@@ -203,6 +205,7 @@ impl Reason {
         Reason::NoWindowFits,
         Reason::DayFull,
         Reason::ConfirmedConflict,
+        Reason::Cancelled,
     ];
 
     /// The stable machine-readable code, e.g. `day_full`.
@@ -220,6 +223,7 @@ impl Reason {
             Reason::NoWindowFits => "no_window_fits",
             Reason::DayFull => "day_full",
             Reason::ConfirmedConflict => "confirmed_conflict",
+            Reason::Cancelled => "cancelled",
         }
     }
 

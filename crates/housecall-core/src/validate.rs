@@ -41,6 +41,12 @@ pub enum ProblemError {
         /// What was expected.
         expected: &'static str,
     },
+    /// A re-planning request does not fit the plan (an unknown id, a delay of a visit not
+    /// started, an added booking whose id is taken).
+    Replan {
+        /// What is wrong.
+        detail: String,
+    },
     /// The travel model answered with a matrix of the wrong size.
     MatrixSize {
         /// Locations asked for (bookings, then each therapist's start and end).
@@ -65,6 +71,7 @@ impl fmt::Display for ProblemError {
                 value,
                 expected,
             } => write!(f, "{path}: {value} is out of range, expected {expected}"),
+            ProblemError::Replan { detail } => f.write_str(detail),
             ProblemError::MatrixSize { expected, got } => write!(
                 f,
                 "the travel model returned a matrix for {got} locations, not {expected}"

@@ -41,7 +41,8 @@ pub struct BookingsFile {
 impl BookingsFile {
     /// The value of an extra column (e.g. `address`) for booking `i`, if present and not empty.
     pub fn extra(&self, i: usize, column: &str) -> Option<&str> {
-        self.extras[i]
+        self.extras
+            .get(i)?
             .iter()
             .find(|(k, v)| k == column && !v.is_empty())
             .map(|(_, v)| v.as_str())

@@ -262,6 +262,18 @@ pub fn write_plan_json(problem: &Problem, plan: &Plan) -> String {
         + "\n"
 }
 
+/// A re-planned plan as JSON: the plan document with `changes`, one sentence per booking
+/// whose place changed (`bm05: 14:00 -> 14:25 (maya)`, `bm07: cancelled`).
+pub fn write_replan_json(problem: &Problem, plan: &Plan, changes: &[String]) -> String {
+    let mut doc = serde_json::to_value(plan_doc(problem, plan)).unwrap_or_default();
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("changes".into(), serde_json::json!(changes));
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+        + "
+"
+}
+
 /// The latest clock time or longest duration a plan may hold, seconds (two days: plans count
 /// on past midnight, `24:30`).
 const MAX_S: i64 = 2 * 86_400;
