@@ -105,8 +105,8 @@ fn the_resumed_check_catches_a_bad_rest_of_day() {
             _ => None,
         })
         .expect("a visit after 10:00");
-    visit.start = visit.start + Seconds(3600);
-    visit.end = visit.end + Seconds(3600);
+    visit.start += Seconds(3600);
+    visit.end += Seconds(3600);
     assert!(!check_resumed(&p, &model, &broken, &resume)
         .unwrap()
         .is_empty());
