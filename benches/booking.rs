@@ -4,13 +4,16 @@
 //! (requests: the other bookings of the generated week, in turn).
 //! `slots_week_60`: the same into the generated week, 5 days x 3 therapists, 60 visits.
 //!
-//! Before criterion runs, each prints the p50 and p99 of single requests over every request
+//! `replan_day_10`: re-planning the example day (10 visits, two therapists) at 11:50 with the
+//! default options (300 rounds, 2 threads), one later visit cancelled.
+//!
+//! Before criterion runs, each slots bench prints the p50 and p99 of single requests over every request
 //! (one call per request and round), since criterion reports means and medians only.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use housecall_core::{
-    check, great_circle_m, solve, Booking, Plan, Prepared, Problem, Seconds, SlotQuery,
-    SolveOptions, TimeWindow, TravelModel,
+    check, check_resumed, great_circle_m, replan, solve, Booking, Plan, Prepared, Problem, Resume,
+    Seconds, SlotQuery, SolveOptions, TimeWindow, TravelModel,
 };
 use std::hint::black_box;
 use std::time::Instant;
@@ -118,5 +121,31 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+fn bench_replan(c: &mut Criterion) {
+    let region = housecall_region::Region::western_gta();
+    let model = region.road_model();
+    let (bookings, team) = read("brampton-mississauga.csv", "practice.toml");
+    let problem = Problem::new(bookings, team, None);
+    let opts = SolveOptions::default();
+    let plan = solve(&problem, &model, &opts).unwrap();
+    assert_eq!(plan.served(), 10);
+    let now = Seconds::hm(11, 50);
+    let mut resume = Resume::new(plan.itineraries[0].date, now);
+    let later = plan
+        .itineraries
+        .iter()
+        .flat_map(|it| it.visits())
+        .find(|v| v.start > now)
+        .expect("a visit after 11:50");
+    resume.cancel.push(later.booking.clone());
+    let again = replan(&problem, &model, &opts, &plan, &resume).unwrap();
+    assert!(check_resumed(&problem, &model, &again.plan, &resume)
+        .unwrap()
+        .is_empty());
+    c.bench_function("replan_day_10", |b| {
+        b.iter(|| replan(black_box(&problem), &model, &opts, &plan, &resume).unwrap())
+    });
+}
+
+criterion_group!(benches, bench, bench_replan);
 criterion_main!(benches);
