@@ -9,7 +9,6 @@ pub fn place_labels(problem: &Problem, file: &crate::BookingsFile) -> Vec<String
     (0..problem.bookings.len())
         .map(|i| {
             file.extra(i, "address")
-                .or_else(|| file.extra(i, "place"))
                 .map(str::to_string)
                 .unwrap_or_else(|| {
                     let l = problem.bookings[i].location;
@@ -115,7 +114,9 @@ pub fn write_table(problem: &Problem, plan: &Plan, places: &[String]) -> String 
                         BreakPlace::End => "at home".to_string(),
                         BreakPlace::Booking(id) => {
                             let who = booking(id)
-                                .map_or(id.as_str(), |i| problem.bookings[i].client.as_str());
+                                .map(|i| problem.bookings[i].client.as_str())
+                                .filter(|c| !c.is_empty())
+                                .unwrap_or(id.as_str());
                             format!("at {who}'s")
                         }
                     };
