@@ -5,7 +5,9 @@
 //! a few dozen cases per reader, tiny search budgets. `FUZZ_CASES=5000 cargo test --release
 //! --test fuzz` searches deeper (the OSM reader gets a quarter as many).
 
-use housecall_core::{check, solve, Method, Problem, SolveOptions, StraightLine};
+use housecall_core::{
+    check, solve, Method, Prepared, Problem, SlotQuery, SolveOptions, StraightLine,
+};
 use housecall_io::{CoordinatesOnly, ExternalMatrix, Rounding};
 use proptest::prelude::*;
 
@@ -199,7 +201,39 @@ proptest! {
     }
 
     #[test]
+    fn problem_json(muts in mutations()) {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let text = housecall_io::files_to_problem_json(
+            &format!("{root}/data/examples/overbooked.csv"),
+            &format!("{root}/data/examples/practice.toml"),
+        ).unwrap();
+        let bytes = mutate(text.as_bytes(), &muts);
+        if let Ok(p) = housecall_io::parse_problem_json("p.json", &String::from_utf8_lossy(&bytes), &CoordinatesOnly) {
+            plan_and_check(&Problem::new(p.bookings.bookings, p.therapists, None), &StraightLine::default());
+        }
+    }
+
+    #[test]
+    fn slot_request(muts in mutations()) {
+        let base = "id=N1,lat=43.70,lon=-79.70,treatment=Deep Tissue Massage,window=09:00-17:00;18:00-19:00,priority=50";
+        let bytes = mutate(base.as_bytes(), &muts);
+        if let Ok(new) = housecall_io::parse_request(&String::from_utf8_lossy(&bytes), &CoordinatesOnly) {
+            let f = housecall_io::parse_bookings("b.csv", example("guelph-orangeville.csv"), &CoordinatesOnly).unwrap();
+            let therapists = housecall_io::parse_therapists("t.toml", example("practice.toml")).unwrap();
+            let problem = Problem::new(f.bookings, therapists, None);
+            let model = StraightLine::default();
+            let plan = solve(&problem, &model, &quick()).unwrap();
+            let day = Prepared::new(&problem, &model, &plan).unwrap();
+            if let Ok(answer) = day.slots(&new, &SlotQuery::default()) {
+                prop_assert_eq!(answer.slots.is_empty(), answer.none.is_some());
+            }
+        }
+    }
+
+    #[test]
     fn random_bytes_to_every_reader(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = housecall_io::parse_problem_json("p.json", &String::from_utf8_lossy(&bytes), &CoordinatesOnly);
+        let _ = housecall_io::parse_request(&String::from_utf8_lossy(&bytes), &CoordinatesOnly);
         let _ = housecall_io::parse_bookings("b.csv", bytes.clone(), &CoordinatesOnly);
         let _ = housecall_io::parse_therapists("t.toml", bytes.clone());
         let _ = housecall_io::parse_plan_json("p.json", &String::from_utf8_lossy(&bytes));
