@@ -10,7 +10,10 @@ fn converted_examples_plan_exactly_as_the_files() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("problem.json");
     let doc = doc.to_str().unwrap();
-    for bookings in DAYS.iter().chain(&["data/examples/week-60.csv"]) {
+    for bookings in DAYS
+        .iter()
+        .chain(&["data/examples/busy-40.csv", "data/examples/week-60.csv"])
+    {
         for team in [THERAPISTS, PRACTICE] {
             let r = housecall(&["convert", bookings, "--therapists", team, "--out", doc]);
             assert_eq!(r.code, 0, "{}", r.stderr);

@@ -305,24 +305,37 @@ impl Problem {
                 }
             }
         };
-        let shifts = days
-            .iter()
-            .flat_map(|&d| {
-                therapists
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, t)| t.works_on(d))
-                    .map(move |(i, _)| Shift {
-                        therapist: i,
-                        date: d,
-                    })
-            })
-            .collect();
+        let shifts = shifts_on(&days, &therapists);
         Problem {
             bookings,
             therapists,
             days,
             shifts,
+        }
+    }
+
+    /// The same bookings and therapists planned on exactly `days` (a week, say): the shifts
+    /// are made again for every therapist working one of them; bookings for other days are
+    /// reported unassigned as `other_date`.
+    ///
+    /// ```
+    /// # use housecall_core::*;
+    /// # use chrono::NaiveDate;
+    /// let home = Location { lat: 43.7, lon: -79.7 };
+    /// let shift = TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap();
+    /// let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    /// let week: Vec<_> = monday.iter_days().take(5).collect();
+    /// let p = Problem::new(vec![], vec![Therapist::new("t", home, shift)], None).with_days(week);
+    /// assert_eq!(p.shifts.len(), 5);
+    /// ```
+    pub fn with_days(self, mut days: Vec<NaiveDate>) -> Self {
+        days.sort();
+        days.dedup();
+        let days: Vec<Option<NaiveDate>> = days.into_iter().map(Some).collect();
+        Problem {
+            shifts: shifts_on(&days, &self.therapists),
+            days,
+            ..self
         }
     }
 
@@ -340,6 +353,22 @@ impl Problem {
     pub fn booking_index(&self, id: &str) -> Option<usize> {
         self.bookings.iter().position(|b| b.id == id)
     }
+}
+
+/// A shift for every therapist working each of `days`, in order of day then therapist.
+fn shifts_on(days: &[Option<NaiveDate>], therapists: &[Therapist]) -> Vec<Shift> {
+    days.iter()
+        .flat_map(|&d| {
+            therapists
+                .iter()
+                .enumerate()
+                .filter(move |(_, t)| t.works_on(d))
+                .map(move |(i, _)| Shift {
+                    therapist: i,
+                    date: d,
+                })
+        })
+        .collect()
 }
 
 impl Booking {
