@@ -82,13 +82,14 @@ impl fmt::Display for ProblemError {
 
 impl std::error::Error for ProblemError {}
 
-/// The longest duration or latest clock time accepted anywhere, seconds: about 115 days, room
-/// for the time units of benchmark instances while sums stay far from overflow.
-const MAX_SECONDS: i64 = 10_000_000;
+/// The longest duration or latest clock time accepted anywhere, seconds (about 31 years): room
+/// for the scaled time units of benchmark instances while sums of them stay far from
+/// overflowing 64 bits.
+const MAX_SECONDS: i64 = 1_000_000_000;
 
 impl Problem {
     /// Checks what the solver relies on: unique booking and therapist ids, shifts that name
-    /// existing therapists and planned days, durations and clock times from 0 to 10^7 s,
+    /// existing therapists and planned days, durations and clock times from 0 to 10^9 s,
     /// demands and capacities not negative, coordinates finite, and a therapist for every
     /// confirmed visit. [`solve`](crate::solve) calls it first.
     ///
@@ -112,7 +113,7 @@ impl Problem {
             if (0..=MAX_SECONDS).contains(&s.0) {
                 Ok(())
             } else {
-                value(path, s.0.to_string(), "0 to 10000000 seconds")
+                value(path, s.0.to_string(), "0 to 1000000000 seconds")
             }
         };
         let place = |path: String, l: Location| {
