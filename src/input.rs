@@ -76,7 +76,11 @@ impl Locator for RegionLocator<'_> {
 
 /// Therapists without an `areas` key serve every area of the region (when it has areas);
 /// named areas must exist and are given their canonical spelling.
-fn resolve_areas(file: &str, therapists: &mut [Therapist], region: &Region) -> Result<(), Failure> {
+pub(crate) fn resolve_areas(
+    file: &str,
+    therapists: &mut [Therapist],
+    region: &Region,
+) -> Result<(), Failure> {
     if region.areas.areas.is_empty() {
         return Ok(());
     }

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod input;
 mod progress;
 mod replan;
+mod serve;
 mod slots;
 
 use housecall_core::{
@@ -69,6 +70,9 @@ enum Command {
     /// (later with --delay), cancellations and --add bookings are taken in, and the rest is
     /// planned again from where each therapist is; prints what changed, then the day.
     Replan(replan::ReplanArgs),
+    /// Serve the booking system's calls over HTTP: POST /v1/plan, /v1/slots, /v1/replan,
+    /// /v1/check with JSON problems; GET /v1/health, /metrics (see README "HTTP service").
+    Serve(serve::ServeArgs),
     /// Check a JSON plan against the bookings: exit 0 when valid, 1 when not, 2 on unusable input.
     Check {
         /// Bookings CSV the plan was made from.
@@ -439,6 +443,7 @@ fn run(command: Command) -> Result<(), Failure> {
             write_out(out.as_deref(), &text)
         }
         Command::Slots(args) => slots::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Replan(args) => replan::run(args),
         Command::Convert {
             bookings,

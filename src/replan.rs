@@ -40,18 +40,11 @@ impl ResumeArgs {
             return Ok(None);
         };
         let problem = &loaded.problem;
-        let mut dates: Vec<_> = plan.itineraries.iter().map(|it| it.date).collect();
-        dates.sort();
-        dates.dedup();
-        let date = match (problem.days.as_slice(), dates.as_slice()) {
-            ([d], _) => *d,
-            (_, [d]) => *d,
-            _ => {
-                return Err(Failure::Input(
-                    "the plan covers several days: give --date for the day to re-plan".into(),
-                ))
-            }
-        };
+        let date = housecall_core::replan_day(problem, plan).ok_or_else(|| {
+            Failure::Input(
+                "the plan covers several days: give --date for the day to re-plan".into(),
+            )
+        })?;
         let mut resume = Resume::new(date, now);
         for a in &self.at {
             resume.at.push(position(problem, date, a)?);

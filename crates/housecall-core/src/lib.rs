@@ -24,7 +24,7 @@ pub use model::{
 };
 pub use plan::{Break, BreakPlace, Idle, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 // For the benches and tests outside the crate only: not part of the documented interface.
-pub use replan::{check_resumed, replan, Replanned, Resume};
+pub use replan::{check_resumed, replan, replan_day, Replanned, Resume};
 #[doc(hidden)]
 pub use rng::SplitMix64;
 #[doc(hidden)]

@@ -187,6 +187,18 @@ pub fn check_resumed(
     Ok(out)
 }
 
+/// The day to re-plan when none is named: the problem's only day, or else the plan's only
+/// day; `None` when there are several (the caller must name one).
+pub fn replan_day(problem: &Problem, plan: &Plan) -> Option<Option<NaiveDate>> {
+    let mut dates: Vec<_> = plan.itineraries.iter().map(|it| it.date).collect();
+    dates.sort();
+    dates.dedup();
+    match (problem.days.as_slice(), dates.as_slice()) {
+        ([d], _) | (_, [d]) => Some(*d),
+        _ => None,
+    }
+}
+
 fn bad(detail: String) -> ProblemError {
     ProblemError::Replan { detail }
 }

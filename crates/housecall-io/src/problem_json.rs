@@ -75,10 +75,26 @@ pub fn parse_problem_json(
         column: Some(e.column() as u64),
         ..InputError::file(name, e.to_string())
     })?;
-    let bookings = read_bookings(name, &doc.bookings, locator)?;
+    read_problem_doc(name, &doc, "", locator)
+}
+
+/// Reads a parsed problem document; error paths start with `prefix` (`problem.` when the
+/// problem is part of a larger document).
+pub fn read_problem_doc(
+    name: &str,
+    doc: &ProblemDoc,
+    prefix: &str,
+    locator: &dyn Locator,
+) -> Result<JsonProblem, InputError> {
+    let bookings = read_bookings(
+        name,
+        &doc.bookings,
+        &|i| format!("{prefix}bookings[{i}]"),
+        locator,
+    )?;
     let mut therapists: Vec<Therapist> = Vec::new();
     for (i, t) in doc.therapists.iter().enumerate() {
-        let path = format!("therapists[{i}]");
+        let path = format!("{prefix}therapists[{i}]");
         let mut t = t.clone();
         // TOML has no null: a null key is a key not given.
         t.retain(|_, v| !v.is_null());
@@ -110,15 +126,26 @@ pub fn parse_problem_json(
     if therapists.is_empty() {
         return Err(in_doc(
             name,
-            "therapists",
+            &format!("{prefix}therapists"),
             "no therapist; give at least one with id and home".into(),
         ));
     }
     Ok(JsonProblem {
         bookings,
         therapists,
-        options: doc.options.unwrap_or_default(),
+        options: doc.options.clone().unwrap_or_default(),
     })
+}
+
+/// Reads booking objects as a problem document holds them; `path(i)` names the `i`-th in
+/// errors (`add[2]`).
+pub fn read_booking_objects(
+    name: &str,
+    bookings: &[Map<String, Value>],
+    path: &dyn Fn(usize) -> String,
+    locator: &dyn Locator,
+) -> Result<BookingsFile, InputError> {
+    read_bookings(name, bookings, path, locator)
 }
 
 fn in_doc(name: &str, path: &str, message: String) -> InputError {
@@ -129,10 +156,12 @@ fn in_doc(name: &str, path: &str, message: String) -> InputError {
 }
 
 /// The bookings of a document, read as rows of the bookings file (one row per booking, the
-/// union of the keys as columns), with errors moved to their JSON paths.
+/// union of the keys as columns), with errors moved to their JSON paths (`at(i)` for the
+/// `i`-th booking).
 fn read_bookings(
     name: &str,
     bookings: &[Map<String, Value>],
+    at: &dyn Fn(usize) -> String,
     locator: &dyn Locator,
 ) -> Result<BookingsFile, InputError> {
     let mut columns: Vec<String> = KNOWN.iter().map(|k| k.to_string()).collect();
@@ -140,7 +169,7 @@ fn read_bookings(
     for (i, b) in bookings.iter().enumerate() {
         let mut row = Vec::new();
         for (key, value) in b {
-            let path = format!("bookings[{i}].{key}");
+            let path = format!("{}.{key}", at(i));
             if key == "extra" {
                 let Value::Object(extra) = value else {
                     return Err(in_doc(
@@ -201,10 +230,10 @@ fn read_bookings(
         .into_inner()
         .map_err(|e| InputError::file(name, e.to_string()))?;
     let relabel = |e: InputError| {
-        let index = e.line.map(|l| l.saturating_sub(2));
+        let index = e.line.map(|l| l.saturating_sub(2) as usize);
         let field = match (index, &e.field) {
-            (Some(i), Some(f)) => Some(format!("bookings[{i}].{f}")),
-            (Some(i), None) => Some(format!("bookings[{i}]")),
+            (Some(i), Some(f)) => Some(format!("{}.{f}", at(i))),
+            (Some(i), None) => Some(at(i)),
             (None, f) => f.clone(),
         };
         InputError {
@@ -226,8 +255,8 @@ fn read_bookings(
     for w in &mut file.warnings {
         if let Some(rest) = w.strip_prefix(&format!("{name}:")) {
             if let Some((line, tail)) = rest.split_once(':') {
-                if let Ok(l) = line.parse::<u64>() {
-                    *w = format!("{name}: bookings[{}]:{tail}", l.saturating_sub(2));
+                if let Ok(l) = line.parse::<usize>() {
+                    *w = format!("{name}: {}:{tail}", at(l.saturating_sub(2)));
                 }
             }
         }

@@ -150,6 +150,14 @@ impl RoadModel {
         }
     }
 
+    /// Computes and keeps the shortest paths between all nodes of a small graph (a few
+    /// milliseconds for the shipped one), so that every later matrix, and every location
+    /// added by [`TravelModel::extend`], reads them instead of searching: for a long-running
+    /// service. Without it they are computed on the first `extend`.
+    pub fn warm(&self) {
+        let _ = self.all_pairs();
+    }
+
     /// Shortest paths between all nodes per bin, when the graph is small enough to keep them.
     fn all_pairs(&self) -> Option<&Vec<NodeTable>> {
         self.all_pairs
@@ -339,19 +347,28 @@ impl TravelModel for RoadModel {
         sources.sort_unstable();
         sources.dedup();
         let nodes = self.graph.nodes.len();
-        let per_node: Option<Vec<NodeTable>> =
-            (sources.len() * nodes <= NODE_TABLE_CELLS).then(|| {
-                (0..nb)
-                    .into_par_iter()
-                    .map(|bin| {
-                        let mut table = vec![Vec::new(); nodes];
-                        for &a in &sources {
-                            table[a] = self.graph.shortest_from(&[(a, 0, 0)], &self.edge_ms[bin]);
-                        }
-                        table
-                    })
-                    .collect()
-            });
+        // The all-pairs table when it is kept (see `RoadModel::warm`), else the sources'.
+        let computed: Option<Vec<NodeTable>>;
+        let per_node: Option<&Vec<NodeTable>> = match self.all_pairs.get().and_then(Option::as_ref)
+        {
+            Some(table) => Some(table),
+            None => {
+                computed = (sources.len() * nodes <= NODE_TABLE_CELLS).then(|| {
+                    (0..nb)
+                        .into_par_iter()
+                        .map(|bin| {
+                            let mut table = vec![Vec::new(); nodes];
+                            for &a in &sources {
+                                table[a] =
+                                    self.graph.shortest_from(&[(a, 0, 0)], &self.edge_ms[bin]);
+                            }
+                            table
+                        })
+                        .collect()
+                });
+                computed.as_ref()
+            }
+        };
         // One shortest-path tree per (bin, source) location: the best over its snap nodes of
         // access leg plus the path from that node (the same as a search seeded at all of them).
         let tree = |i: usize, bin: usize| -> Vec<(u64, u64)> {

@@ -111,3 +111,19 @@ fn a_location_added_to_a_matrix_gets_the_full_matrix_values() {
         }
     }
 }
+
+#[test]
+fn a_warmed_model_gives_the_same_matrix() {
+    let cold = Region::western_gta().road_model();
+    let warm = Region::western_gta().road_model();
+    warm.warm();
+    let locs = points(5, 15);
+    let (a, b) = (cold.matrix(&locs), warm.matrix(&locs));
+    for i in 0..locs.len() {
+        for j in 0..locs.len() {
+            for t in (5 * 3600..21 * 3600).step_by(997) {
+                assert_eq!(a.drive(i, j, Seconds(t)), b.drive(i, j, Seconds(t)));
+            }
+        }
+    }
+}

@@ -1,0 +1,525 @@
+//! The endpoints: bodies in, JSON out, errors as `{error, path, detail, request_id}` with
+//! the JSON paths the CLI names.
+
+use super::{App, RequestId};
+use crate::input::{resolve_areas, RegionLocator};
+use axum::body::{Body, Bytes};
+use axum::extract::{Extension, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use housecall_core::{
+    check, check_resumed, replan, replan_day, solve, Location, Plan, Prepared, Problem, Resume,
+    Seconds, SlotQuery, SolveOptions, TravelModel,
+};
+use housecall_io::{InputError, ProblemDoc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// An error answer.
+pub(crate) struct ApiError {
+    status: StatusCode,
+    error: &'static str,
+    path: Option<String>,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct ErrorDoc<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    detail: &'a str,
+    request_id: &'a str,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, error: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error,
+            path: None,
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn internal(detail: &str) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", detail)
+    }
+
+    fn invalid(path: Option<String>, detail: impl Into<String>) -> Self {
+        ApiError {
+            path,
+            ..Self::new(StatusCode::BAD_REQUEST, "invalid_input", detail)
+        }
+    }
+
+    /// An input error of the readers: its field is the JSON path, under `prefix`.
+    fn input(e: InputError, prefix: &str) -> Self {
+        let path = match &e.field {
+            Some(f) => Some(format!("{prefix}{f}")),
+            None => Some(prefix.trim_end_matches('.').to_string()).filter(|p| !p.is_empty()),
+        };
+        let detail = match &e.value {
+            Some(v) => format!("{v:?}: {}", e.message),
+            None => e.message.clone(),
+        };
+        Self::invalid(path, detail)
+    }
+
+    pub(crate) fn into_response_with(self, request_id: &str) -> Response {
+        let doc = ErrorDoc {
+            error: self.error,
+            path: self.path.as_deref(),
+            detail: &self.detail,
+            request_id,
+        };
+        let mut resp = (self.status, json(&doc)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        resp
+    }
+}
+
+/// A handler's outcome: JSON text, or an error; answered with the request's id.
+type Answer = Result<String, ApiError>;
+
+fn respond(id: &RequestId, answer: Answer) -> Response {
+    match answer {
+        Ok(text) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            text,
+        )
+            .into_response(),
+        Err(e) => e.into_response_with(&id.0),
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        serde_json::to_string(v).unwrap_or_default() + "\n",
+    )
+        .into_response()
+}
+
+pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
+    json(&serde_json::json!({
+        "status": "ok",
+        "workers": app.workers,
+        "free": app.admit.available_permits(),
+    }))
+}
+
+pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        app.metrics.render(),
+    )
+        .into_response()
+}
+
+pub(crate) async fn not_found(Extension(id): Extension<RequestId>) -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint; see POST /v1/plan, /v1/slots, /v1/replan, /v1/check, GET /v1/health, /metrics",
+    )
+    .into_response_with(&id.0)
+}
+
+#[cfg(debug_assertions)]
+pub(crate) async fn panic() -> Response {
+    panic!("a test of the panic guard")
+}
+
+/// Reads the whole body within the size and time limits.
+async fn body(app: &App, body: Body) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(app.timeout, axum::body::to_bytes(body, app.max_body)).await {
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request body did not arrive in time",
+        )),
+        Ok(Err(_)) => Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the body is larger than {} bytes", app.max_body),
+        )),
+        Ok(Ok(b)) => Ok(b),
+    }
+}
+
+/// Parses a body as `T`: malformed JSON, a wrong type or an unknown field is a 400 naming
+/// the JSON path.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let (error, path) = if inner.is_syntax() || inner.is_eof() {
+            ("malformed_json", None)
+        } else {
+            ("invalid_input", (path != ".").then_some(path))
+        };
+        ApiError {
+            path,
+            ..ApiError::new(StatusCode::BAD_REQUEST, error, inner.to_string())
+        }
+    })
+}
+
+/// Runs `job` on a worker: admitted at once or answered 503 (every worker and queue place
+/// taken); then it waits for a free worker and runs off the async runtime.
+async fn on_worker<T: Send + 'static>(
+    app: &Arc<App>,
+    job: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let Ok(admitted) = app.admit.clone().try_acquire_owned() else {
+        app.metrics.rejected.inc();
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "every worker is busy; try again in a second",
+        ));
+    };
+    let running = app
+        .run
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::internal("the worker pool is closed"))?;
+    let app = app.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        app.metrics.in_flight.inc();
+        let out = job(&app);
+        app.metrics.in_flight.dec();
+        drop((running, admitted));
+        out
+    });
+    match task.await {
+        Ok(out) => out,
+        Err(_) => Err(ApiError::internal("the request failed inside the server")),
+    }
+}
+
+/// A problem read from its document, with its areas resolved as the CLI does.
+fn problem_of(
+    app: &App,
+    doc: &ProblemDoc,
+    prefix: &str,
+) -> Result<(Problem, housecall_io::OptionsDoc), ApiError> {
+    let read = housecall_io::read_problem_doc("body", doc, prefix, &RegionLocator(&app.region))
+        .map_err(|e| ApiError::input(e, ""))?;
+    let mut therapists = read.therapists;
+    resolve_areas(&format!("{prefix}therapists"), &mut therapists, &app.region).map_err(
+        |e| match e {
+            crate::Failure::Input(m) | crate::Failure::Invalid(m) => {
+                ApiError::invalid(Some(format!("{prefix}therapists")), m)
+            }
+        },
+    )?;
+    let problem = Problem::new(read.bookings.bookings, therapists, read.options.date);
+    Ok((problem, read.options))
+}
+
+/// The travel model a problem's options name.
+fn model_of<'a>(
+    app: &'a App,
+    options: &housecall_io::OptionsDoc,
+    prefix: &str,
+) -> Result<&'a dyn TravelModel, ApiError> {
+    match options.travel.as_deref() {
+        None | Some("road") => Ok(&app.road),
+        Some("straight-line") => Ok(&app.straight),
+        Some(other) => Err(ApiError::invalid(
+            Some(format!("{prefix}options.travel")),
+            format!("{other:?}: expected \"road\" or \"straight-line\""),
+        )),
+    }
+}
+
+/// Solve options for a request: one thread (the workers are the parallelism), the
+/// document's seed and rounds, its time limit capped by the server's, counted from `started`.
+fn options_of(app: &App, o: &housecall_io::OptionsDoc, started: Instant) -> SolveOptions {
+    let d = SolveOptions::default();
+    let cap = app.timeout.mul_f64(0.8);
+    let asked = o
+        .time_limit_s
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .map_or(cap, |t| Duration::from_secs_f64(t.min(3600.0)));
+    SolveOptions {
+        seed: o.seed.unwrap_or(d.seed),
+        threads: 1,
+        iterations: o.iterations.unwrap_or(d.iterations),
+        time_limit: Some(asked.min(cap).saturating_sub(started.elapsed())),
+        ..d
+    }
+}
+
+/// Solves and checks; a plan that fails the checker is a solver bug (500).
+fn solve_checked(
+    problem: &Problem,
+    model: &dyn TravelModel,
+    opts: &SolveOptions,
+) -> Result<Plan, ApiError> {
+    let plan = solve(problem, model, opts).map_err(|e| ApiError::invalid(None, e.to_string()))?;
+    if check(problem, model, &plan).is_empty() {
+        Ok(plan)
+    } else {
+        Err(ApiError::internal(
+            "the plan failed the checker (a solver bug)",
+        ))
+    }
+}
+
+/// A plan document (as `plan` answers) inside a body.
+fn plan_of(value: &Value, prefix: &str) -> Result<Plan, ApiError> {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    housecall_io::parse_plan_json("body", &text).map_err(|e| ApiError::input(e, prefix))
+}
+
+pub(crate) async fn plan_handler(
+    State(app): State<Arc<App>>,
+    Extension(id): Extension<RequestId>,
+    req: Body,
+) -> Response {
+    let started = Instant::now();
+    let answer = async {
+        let bytes = body(&app, req).await?;
+        let doc: ProblemDoc = parse(&bytes)?;
+        on_worker(&app, move |app| {
+            let (problem, options) = problem_of(app, &doc, "")?;
+            let model = model_of(app, &options, "")?;
+            let plan = solve_checked(&problem, model, &options_of(app, &options, started))?;
+            Ok(housecall_io::write_plan_json(&problem, &plan))
+        })
+        .await
+    };
+    respond(&id, answer.await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotsBody {
+    problem: ProblemDoc,
+    new: Map<String, Value>,
+    #[serde(default)]
+    top: Option<usize>,
+    #[serde(default)]
+    step_min: Option<u32>,
+    /// The plan to fit into; by default the problem is planned first.
+    #[serde(default)]
+    plan: Option<Value>,
+}
+
+pub(crate) async fn slots_handler(
+    State(app): State<Arc<App>>,
+    Extension(id): Extension<RequestId>,
+    req: Body,
+) -> Response {
+    let started = Instant::now();
+    let answer = async {
+        let bytes = body(&app, req).await?;
+        let b: SlotsBody = parse(&bytes)?;
+        on_worker(&app, move |app| {
+            let (problem, options) = problem_of(app, &b.problem, "problem.")?;
+            let model = model_of(app, &options, "problem.")?;
+            let new = housecall_io::read_booking_objects(
+                "body",
+                std::slice::from_ref(&b.new),
+                &|_| "new".to_string(),
+                &RegionLocator(&app.region),
+            )
+            .map_err(|e| ApiError::input(e, ""))?
+            .bookings
+            .pop()
+            .ok_or_else(|| ApiError::invalid(Some("new".into()), "no booking"))?;
+            if problem.booking_index(&new.id).is_some() {
+                return Err(ApiError::invalid(
+                    Some("new.id".into()),
+                    format!("{:?} is already a booking of the problem", new.id),
+                ));
+            }
+            let step = housecall_io::parse_step(b.step_min.unwrap_or(15))
+                .map_err(|e| ApiError::invalid(Some("step_min".into()), e.message))?;
+            let plan = match &b.plan {
+                Some(v) => plan_of(v, "plan.")?,
+                None => solve_checked(&problem, model, &options_of(app, &options, started))?,
+            };
+            let day = Prepared::new(&problem, model, &plan)
+                .map_err(|e| ApiError::invalid(None, e.to_string()))?;
+            let query = SlotQuery::new(step, b.top.unwrap_or(10).clamp(1, 100));
+            let answer = day
+                .slots(&new, &query)
+                .map_err(|e| ApiError::invalid(Some("new".into()), e.to_string()))?;
+            Ok(housecall_io::write_slots_json(&new, &answer))
+        })
+        .await
+    };
+    respond(&id, answer.await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplanBody {
+    problem: ProblemDoc,
+    plan: Value,
+    now: String,
+    #[serde(default)]
+    cancel: Vec<String>,
+    #[serde(default)]
+    add: Vec<Map<String, Value>>,
+    /// Minutes a visit in progress runs long, by booking id.
+    #[serde(default)]
+    delay: BTreeMap<String, u32>,
+    /// Where a therapist is at `now`, by therapist id.
+    #[serde(default)]
+    at: BTreeMap<String, Point>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Point {
+    lat: f64,
+    lon: f64,
+}
+
+pub(crate) async fn replan_handler(
+    State(app): State<Arc<App>>,
+    Extension(id): Extension<RequestId>,
+    req: Body,
+) -> Response {
+    let started = Instant::now();
+    let answer = async {
+        let bytes = body(&app, req).await?;
+        let b: ReplanBody = parse(&bytes)?;
+        on_worker(&app, move |app| {
+            let (problem, options) = problem_of(app, &b.problem, "problem.")?;
+            let model = model_of(app, &options, "problem.")?;
+            let plan = plan_of(&b.plan, "plan.")?;
+            let now = housecall_io::parse_clock(&b.now)
+                .map_err(|m| ApiError::invalid(Some("now".into()), m))?;
+            let date = replan_day(&problem, &plan).ok_or_else(|| {
+                ApiError::invalid(
+                    Some("problem.options.date".into()),
+                    "the plan covers several days: name the day to re-plan",
+                )
+            })?;
+            let mut resume = Resume::new(date, now);
+            resume.cancel = b.cancel;
+            resume.add = housecall_io::read_booking_objects(
+                "body",
+                &b.add,
+                &|i| format!("add[{i}]"),
+                &RegionLocator(&app.region),
+            )
+            .map_err(|e| ApiError::input(e, ""))?
+            .bookings;
+            for (k, m) in b.delay {
+                if !(1..=600).contains(&m) {
+                    return Err(ApiError::invalid(
+                        Some(format!("delay.{k}")),
+                        format!("{m}: expected minutes from 1 to 600"),
+                    ));
+                }
+                resume.delay.push((k, Seconds::from_minutes(m as i64)));
+            }
+            for (k, p) in b.at {
+                if !(p.lat.abs() <= 90.0 && p.lon.abs() <= 180.0) {
+                    return Err(ApiError::invalid(
+                        Some(format!("at.{k}")),
+                        "expected lat -90 to 90 and lon -180 to 180",
+                    ));
+                }
+                resume.at.push((
+                    k,
+                    Location {
+                        lat: p.lat,
+                        lon: p.lon,
+                    },
+                ));
+            }
+            let opts = options_of(app, &options, started);
+            let again = replan(&problem, model, &opts, &plan, &resume)
+                .map_err(|e| ApiError::invalid(None, e.to_string()))?;
+            let violations = check_resumed(&problem, model, &again.plan, &resume)
+                .map_err(|e| ApiError::invalid(None, e.to_string()))?;
+            if !violations.is_empty() {
+                return Err(ApiError::internal(
+                    "the re-plan failed the checker (a solver bug)",
+                ));
+            }
+            Ok(housecall_io::write_replan_json(
+                &again.problem,
+                &again.plan,
+                &again.changes,
+            ))
+        })
+        .await
+    };
+    respond(&id, answer.await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckBody {
+    problem: ProblemDoc,
+    plan: Value,
+}
+
+#[derive(Serialize)]
+struct CheckDoc {
+    valid: bool,
+    violations: Vec<ViolationDoc>,
+}
+
+#[derive(Serialize)]
+struct ViolationDoc {
+    code: &'static str,
+    message: String,
+}
+
+pub(crate) async fn check_handler(
+    State(app): State<Arc<App>>,
+    Extension(id): Extension<RequestId>,
+    req: Body,
+) -> Response {
+    let answer = async {
+        let bytes = body(&app, req).await?;
+        let b: CheckBody = parse(&bytes)?;
+        on_worker(&app, move |app| {
+            let (problem, options) = problem_of(app, &b.problem, "problem.")?;
+            let model = model_of(app, &options, "problem.")?;
+            let plan = plan_of(&b.plan, "plan.")?;
+            let violations: Vec<ViolationDoc> = check(&problem, model, &plan)
+                .into_iter()
+                .map(|v| ViolationDoc {
+                    code: v.code.as_str(),
+                    message: v.message,
+                })
+                .collect();
+            let doc = CheckDoc {
+                valid: violations.is_empty(),
+                violations,
+            };
+            Ok(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+        })
+        .await
+    };
+    respond(&id, answer.await)
+}

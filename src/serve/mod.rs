@@ -1,0 +1,344 @@
+//! `housecall serve`: the booking system's calls (plan, slots, re-plan, check) over HTTP, with
+//! the JSON problem as the body. Stateless: the region and road model are loaded once at start;
+//! nothing of a request is kept after its answer. CPU-bound work runs on a bounded pool of
+//! workers, never on the async runtime; when the pool and its short queue are full the answer
+//! is `503` with `Retry-After` at once.
+
+mod api;
+mod metrics;
+
+use crate::Failure;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use housecall_region::{Region, RoadModel};
+use metrics::Metrics;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+/// Settings of `housecall serve`.
+#[derive(clap::Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// A region directory instead of the shipped western-GTA region.
+    #[arg(long)]
+    region: Option<String>,
+    /// Requests solved at once, one core each [default: the machine's cores].
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Requests that may wait for a worker; beyond them the answer is 503 [default: workers].
+    #[arg(long)]
+    queue: Option<usize>,
+    /// Largest request body: bytes, or with KiB / MiB.
+    #[arg(long, default_value = "1MiB")]
+    max_body: String,
+    /// Longest a request may take, reading its body included: 10s, 500ms, 2m. A plan's own
+    /// time limit (options.time_limit_s) is capped by it.
+    #[arg(long, default_value = "10s")]
+    timeout: String,
+    /// A file holding the bearer token every request (but /v1/health) must carry. Required
+    /// when listening on anything but loopback, unless --insecure.
+    #[arg(long)]
+    token_file: Option<String>,
+    /// Listen on a public address without a token (behind a gateway that authenticates).
+    #[arg(long)]
+    insecure: bool,
+}
+
+/// What every request shares: read-only after start, but for the counters.
+pub(crate) struct App {
+    region: Region,
+    road: RoadModel,
+    straight: housecall_core::StraightLine,
+    /// Requests admitted: running or waiting for a worker.
+    admit: Arc<Semaphore>,
+    /// Requests running on a worker.
+    run: Arc<Semaphore>,
+    workers: usize,
+    max_body: usize,
+    timeout: Duration,
+    token: Option<Vec<u8>>,
+    metrics: Metrics,
+    next_id: AtomicU64,
+    /// Distinguishes the request ids of one process from another's.
+    boot: u64,
+}
+
+pub(crate) fn run(a: ServeArgs) -> Result<(), Failure> {
+    let bad = |m: String| Failure::Input(m);
+    let addr: SocketAddr = a.listen.parse().map_err(|_| {
+        bad(format!(
+            "--listen {}: expected ADDRESS:PORT, e.g. 127.0.0.1:8080",
+            a.listen
+        ))
+    })?;
+    let max_body = parse_size(&a.max_body).ok_or_else(|| {
+        bad(format!(
+            "--max-body {}: expected bytes, or a size like 512KiB or 1MiB (up to 64MiB)",
+            a.max_body
+        ))
+    })?;
+    let timeout = parse_duration(&a.timeout).ok_or_else(|| {
+        bad(format!(
+            "--timeout {}: expected a duration like 10s, 500ms or 2m (up to 1h)",
+            a.timeout
+        ))
+    })?;
+    let token = match &a.token_file {
+        Some(path) => {
+            let t = std::fs::read_to_string(path)
+                .map_err(|e| bad(format!("--token-file {path}: cannot read: {e}")))?;
+            let t = t.trim();
+            if t.len() < 16 {
+                return Err(bad(format!(
+                    "--token-file {path}: the token must be at least 16 characters"
+                )));
+            }
+            Some(t.as_bytes().to_vec())
+        }
+        None if !addr.ip().is_loopback() && !a.insecure => {
+            return Err(bad(format!(
+                "--listen {addr} is not a loopback address: give --token-file FILE (bookings are personal health information), or --insecure behind a gateway that authenticates"
+            )))
+        }
+        None => None,
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = a.workers.unwrap_or(cores).clamp(1, 256);
+    let queue = a.queue.unwrap_or(workers).min(4096);
+    let region = crate::input::region(a.region.as_deref())?;
+    let road = region.road_model();
+    road.warm();
+    let app = Arc::new(App {
+        region,
+        road,
+        straight: housecall_region::straight_line(),
+        admit: Arc::new(Semaphore::new(workers + queue)),
+        run: Arc::new(Semaphore::new(workers)),
+        workers,
+        max_body,
+        timeout,
+        token,
+        metrics: Metrics::new(),
+        next_id: AtomicU64::new(1),
+        boot: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() & 0xffff_ffff),
+    });
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HOUSECALL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| bad(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(serve(app, addr))
+}
+
+async fn serve(app: Arc<App>, addr: SocketAddr) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Input(format!("--listen {addr}: cannot listen: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::Input(format!("--listen {addr}: {e}")))?;
+    // The first line on standard output: where to connect (tests and scripts read it).
+    println!("housecall serve: listening on http://{local}");
+    tracing::info!(%local, workers = app.workers, "listening");
+    let router = router(app.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| Failure::Input(format!("the server stopped: {e}")))?;
+    tracing::info!("stopped: every request in flight answered");
+    Ok(())
+}
+
+fn router(app: Arc<App>) -> Router {
+    let r = Router::new()
+        .route("/v1/health", get(api::health))
+        .route("/metrics", get(api::metrics))
+        .route("/v1/plan", post(api::plan_handler))
+        .route("/v1/slots", post(api::slots_handler))
+        .route("/v1/replan", post(api::replan_handler))
+        .route("/v1/check", post(api::check_handler));
+    // A route that panics, in debug builds only: the tests show a panic is caught.
+    #[cfg(debug_assertions)]
+    let r = r.route("/v1/_panic", post(api::panic));
+    r.fallback(api::not_found)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), observe))
+        .with_state(app)
+}
+
+/// The id of a request, in its extensions and its answer's `x-request-id`.
+#[derive(Clone)]
+pub(crate) struct RequestId(pub String);
+
+/// Gives each request an id, catches a panic inside it (500 with the id; the server stays
+/// up), counts it and logs it: method, endpoint, status and time only, never a body.
+async fn observe(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    let n = app.next_id.fetch_add(1, Ordering::Relaxed);
+    let id = format!("{:08x}-{n}", app.boot);
+    let endpoint = metrics::endpoint(req.uri().path());
+    let method = req.method().clone();
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let started = Instant::now();
+    let mut resp = match tokio::spawn(next.run(req)).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(request_id = %id, endpoint, "request panicked: {}", panic_text(e));
+            api::ApiError::internal("the request failed inside the server").into_response_with(&id)
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    app.metrics.observe(endpoint, resp.status().as_u16(), secs);
+    tracing::info!(
+        request_id = %id,
+        %method,
+        endpoint,
+        status = resp.status().as_u16(),
+        ms = format!("{:.2}", secs * 1e3),
+        "request"
+    );
+    resp
+}
+
+fn panic_text(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(p) => p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into()),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// With a token: every request but the health check carries `Authorization: Bearer TOKEN`,
+/// compared in constant time.
+async fn authorize(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let Some(token) = &app.token else {
+        return next.run(req).await;
+    };
+    if req.uri().path() == "/v1/health" {
+        return next.run(req).await;
+    }
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::as_bytes)
+        .unwrap_or_default();
+    use subtle::ConstantTimeEq;
+    if given.len() == token.len() && bool::from(given.ct_eq(token)) {
+        return next.run(req).await;
+    }
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .map_or(String::new(), |r| r.0.clone());
+    let mut resp = api::ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "give the service's token as Authorization: Bearer TOKEN",
+    )
+    .into_response_with(&id);
+    resp.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    resp
+}
+
+/// Resolves on SIGTERM or Ctrl-C: the server stops taking connections and finishes the
+/// requests in flight.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: no new requests, finishing those in flight");
+}
+
+/// `1048576`, `512KiB`, `1MiB` (at most 64 MiB).
+fn parse_size(s: &str) -> Option<usize> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, ""),
+    };
+    let n: usize = num.parse().ok()?;
+    let scale = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kib" | "k" | "kb" => 1024,
+        "mib" | "m" | "mb" => 1024 * 1024,
+        _ => return None,
+    };
+    let bytes = n.checked_mul(scale)?;
+    (1..=64 * 1024 * 1024).contains(&bytes).then_some(bytes)
+}
+
+/// `10s`, `500ms`, `2m` (at most an hour).
+fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: u64 = num.parse().ok()?;
+    let d = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.checked_mul(60)?),
+        _ => return None,
+    };
+    (d > Duration::ZERO && d <= Duration::from_secs(3600)).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_durations() {
+        assert_eq!(parse_size("1MiB"), Some(1 << 20));
+        assert_eq!(parse_size("512KiB"), Some(512 << 10));
+        assert_eq!(parse_size("1000"), Some(1000));
+        assert_eq!(parse_size("0"), None);
+        assert_eq!(parse_size("1GiB"), None);
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_duration("10s"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("2h"), None);
+        assert_eq!(parse_duration("0s"), None);
+    }
+}
