@@ -205,6 +205,8 @@ impl TravelMatrix {
             .flat_map(|&t| locations.iter().map(move |&from| (t, from)))
             .collect::<Vec<_>>()
             .into_par_iter()
+            // Small matrices stay on one thread.
+            .with_min_len(64)
             .flat_map_iter(|(t, from)| locations.iter().map(move |&to| model.drive(from, to, t)))
             .collect();
         // A value past the 32-bit cell is longer than any day: it saturates (unreachable)

@@ -22,6 +22,9 @@ use rayon::prelude::*;
 /// above it (a large imported graph) each location runs its own search.
 const NODE_TABLE_CELLS: usize = 4_000_000;
 
+/// Units of work (cells, node visits) below which a parallel piece is not split further.
+const PARALLEL_GRAIN: usize = 50_000;
+
 /// Shortest paths `(milliseconds, metres)` from graph nodes, `table[from][to]`, at one time
 /// bin (rows only for the nodes searched from).
 type NodeTable = Vec<Vec<(u64, u64)>>;
@@ -306,7 +309,14 @@ impl TravelModel for RoadModel {
     fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
         let n = locations.len();
         let nb = self.bins.len();
-        let snaps: Vec<Snap> = locations.par_iter().map(|&l| self.snap(l)).collect();
+        // Parallel pieces of at least this many items of `cost` units each: a small matrix
+        // (a day's, in a service answering many at once) stays on one thread.
+        let at_least = |cost: usize| (PARALLEL_GRAIN / cost.max(1)).max(1);
+        let snaps: Vec<Snap> = locations
+            .par_iter()
+            .with_min_len(at_least(64))
+            .map(|&l| self.snap(l))
+            .collect();
         // The k-th snap node of location i, `node[i * per + k]` (`usize::MAX` for none), and
         // the local leg to it at `bin`, `legs[(bin * n + i) * per + k]`: laid out so that a
         // row of the matrix reads both in order.
@@ -317,6 +327,7 @@ impl TravelModel for RoadModel {
             .collect();
         let legs: Vec<(u64, u64)> = (0..nb)
             .into_par_iter()
+            .with_min_len(at_least(n * per))
             .flat_map_iter(|bin| {
                 snaps.iter().flat_map(move |s| {
                     (0..per).map(move |k| {
@@ -331,6 +342,7 @@ impl TravelModel for RoadModel {
         // Great-circle metres of every pair, once for all bins.
         let mut gc = vec![0f64; n * n];
         gc.par_chunks_mut(n.max(1))
+            .with_min_len(at_least(n))
             .enumerate()
             .for_each(|(i, row)| {
                 for (j, g) in row.iter_mut().enumerate() {
@@ -393,6 +405,7 @@ impl TravelModel for RoadModel {
         let mut distance = vec![0i32; nb * n * n];
         time.par_chunks_mut(n.max(1))
             .zip(distance.par_chunks_mut(n.max(1)))
+            .with_min_len(at_least(n * per + nodes * per))
             .enumerate()
             .for_each(|(x, (t, d))| {
                 let (bin, i) = (x / n, x % n);
@@ -439,6 +452,7 @@ impl TravelModel for RoadModel {
             here[k * n * n..]
                 .par_chunks_mut(n.max(1))
                 .zip(later[..n * n].par_chunks(n.max(1)))
+                .with_min_len(at_least(n))
                 .for_each(|(h, l)| {
                     for (a, b) in h.iter_mut().zip(l) {
                         *a = (*a).min(wait.saturating_add(*b));

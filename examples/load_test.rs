@@ -1,0 +1,347 @@
+//! Load test of `housecall serve`, loopback only, bounded in count and time:
+//!
+//! 1. 10,000 slot requests for an 8-visit day at 32 concurrent connections: p50, p99, errors.
+//! 2. The same with 1,000 malformed requests mixed in: every one must be 4xx, none 5xx; the
+//!    server's memory (resident set) before and after.
+//! 3. Overload: more concurrent plan requests than workers: how fast the 503s come, and
+//!    whether the admitted ones finish within their limits.
+//!
+//! `cargo build --release && cargo run --release --example load_test` starts
+//! `target/release/housecall serve` on a free loopback port itself; `-- --url URL` uses a
+//! running server instead (phase 2's memory figure then needs `--pid PID`).
+
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut server: Option<Child> = None;
+    let (url, pid) = match arg("--url") {
+        Some(u) => (u, arg("--pid").and_then(|p| p.parse().ok())),
+        None => {
+            let (child, url) = start(&format!("{root}/target/release/housecall"));
+            let pid = child.id();
+            server = Some(child);
+            (url, Some(pid))
+        }
+    };
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a client");
+    let (problem, requests) = day_of_8(root);
+    let plan: Value = http
+        .post(format!("{url}/v1/plan"))
+        .json(&problem)
+        .send()
+        .await
+        .expect("the plan answers")
+        .json()
+        .await
+        .expect("a plan");
+    assert_eq!(plan["summary"]["served"], 8, "{plan}");
+    let bodies: Vec<Vec<u8>> = requests
+        .iter()
+        .map(|new| {
+            serde_json::to_vec(&json!({"problem": problem, "plan": plan, "new": new, "top": 5}))
+                .expect("a body")
+        })
+        .collect();
+    let bodies = Arc::new(bodies);
+
+    // Warm-up, not counted.
+    run(&http, &url, &bodies, 500, 32, 0).await;
+
+    println!("phase 1: 10,000 slot requests, 8-visit day, 32 connections");
+    let r = run(&http, &url, &bodies, 10_000, 32, 0).await;
+    r.print();
+
+    let rss_before = pid.and_then(rss_kib);
+    println!("phase 2: 10,000 slot requests with 1,000 malformed mixed in, 32 connections");
+    let r = run(&http, &url, &bodies, 11_000, 32, 11).await;
+    r.print();
+    let rss_after = pid.and_then(rss_kib);
+    if let (Some(a), Some(b)) = (rss_before, rss_after) {
+        println!(
+            "  server resident memory: {} MiB before, {} MiB after",
+            a / 1024,
+            b / 1024
+        );
+    }
+    let health = http.get(format!("{url}/v1/health")).send().await;
+    println!(
+        "  server alive afterwards: {}",
+        health.is_ok_and(|h| h.status().is_success())
+    );
+
+    println!("phase 3: overload, 80 concurrent plan requests of the generated week (time limit 1 s each)");
+    let week = housecall_io::files_to_problem_json(
+        &format!("{root}/data/examples/week-60.csv"),
+        &format!("{root}/data/examples/team-3.toml"),
+    )
+    .expect("the example week");
+    let mut slow: Value = serde_json::from_str(&week).expect("a document");
+    slow["options"] = json!({"time_limit_s": 1.0, "iterations": 100_000_000});
+    let slow = Arc::new(slow);
+    let mut tasks = Vec::new();
+    for _ in 0..80 {
+        let (http, url, slow) = (http.clone(), url.clone(), slow.clone());
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let status = http
+                .post(format!("{url}/v1/plan"))
+                .json(&*slow)
+                .send()
+                .await
+                .map_or(0, |r| r.status().as_u16());
+            (status, t.elapsed())
+        }));
+    }
+    let (mut rejected, mut admitted) = (Vec::new(), Vec::new());
+    for t in tasks {
+        let (status, took) = t.await.expect("a task");
+        match status {
+            503 => rejected.push(took),
+            200 => admitted.push(took),
+            other => println!("  unexpected status {other}"),
+        }
+    }
+    let max = |v: &[Duration]| v.iter().max().copied().unwrap_or_default();
+    println!(
+        "  503: {} (slowest answered in {:.1} ms); 200: {} (slowest {:.2} s)",
+        rejected.len(),
+        max(&rejected).as_secs_f64() * 1e3,
+        admitted.len(),
+        max(&admitted).as_secs_f64()
+    );
+    if let Some(mut child) = server {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// Starts the server on a free loopback port and returns it with its address.
+fn start(binary: &str) -> (Child, String) {
+    let mut child = Command::new(binary)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("HOUSECALL_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{binary}: {e}; run cargo build --release first"));
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("the address line");
+    let url = line
+        .trim()
+        .trim_start_matches("housecall serve: listening on ")
+        .to_string();
+    (child, url)
+}
+
+/// The 8-visit day of `benches/booking.rs` as a JSON problem (the generated week's 8
+/// bookings nearest the first therapist's home, undated 45-minute sessions without windows,
+/// shift 07:30-20:00, lunch), and the other 52 bookings as slot requests.
+fn day_of_8(root: &str) -> (Value, Vec<Value>) {
+    let text = housecall_io::files_to_problem_json(
+        &format!("{root}/data/examples/week-60.csv"),
+        &format!("{root}/data/examples/team-3.toml"),
+    )
+    .expect("the example week");
+    let mut doc: Value = serde_json::from_str(&text).expect("a document");
+    let mut therapist = doc["therapists"][0].clone();
+    therapist["shift"] = json!("07:30-20:00");
+    let (hlat, hlon) = (
+        therapist["home"]["lat"].as_f64().unwrap_or(0.0),
+        therapist["home"]["lon"].as_f64().unwrap_or(0.0),
+    );
+    let mut bookings: Vec<Value> = doc["bookings"].as_array().cloned().unwrap_or_default();
+    let far = |b: &Value| {
+        let (lat, lon) = (
+            b["lat"].as_f64().unwrap_or(0.0),
+            b["lon"].as_f64().unwrap_or(0.0),
+        );
+        let dx = (lon - hlon) * hlat.to_radians().cos();
+        dx * dx + (lat - hlat) * (lat - hlat)
+    };
+    bookings.sort_by(|a, b| far(a).total_cmp(&far(b)));
+    for b in &mut bookings {
+        let m = b.as_object_mut().expect("a booking object");
+        m.remove("window");
+        m.remove("date");
+        m.insert("duration_min".into(), json!(45));
+    }
+    let requests: Vec<Value> = bookings
+        .split_off(8)
+        .into_iter()
+        .map(|mut b| {
+            b["id"] = json!(format!("new-{}", b["id"].as_str().unwrap_or("")));
+            b
+        })
+        .collect();
+    doc["bookings"] = json!(bookings);
+    doc["therapists"] = json!([therapist]);
+    (doc, requests)
+}
+
+/// Results of one phase.
+struct Results {
+    latencies: Vec<Duration>,
+    by_status: std::collections::BTreeMap<u16, usize>,
+    malformed_ok: usize,
+    malformed_bad: usize,
+    elapsed: Duration,
+}
+
+impl Results {
+    fn print(&self) {
+        let mut l = self.latencies.clone();
+        l.sort();
+        let at = |p: f64| {
+            l.get(((l.len().max(1) - 1) as f64 * p).round() as usize)
+                .copied()
+                .unwrap_or_default()
+        };
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "  {} valid requests in {:.2} s ({:.0}/s): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            l.len(),
+            self.elapsed.as_secs_f64(),
+            l.len() as f64 / self.elapsed.as_secs_f64(),
+            ms(at(0.5)),
+            ms(at(0.9)),
+            ms(at(0.99)),
+            ms(at(1.0))
+        );
+        println!("  statuses: {:?}", self.by_status);
+        if self.malformed_ok + self.malformed_bad > 0 {
+            println!(
+                "  malformed: {} answered 4xx, {} answered otherwise",
+                self.malformed_ok, self.malformed_bad
+            );
+        }
+    }
+}
+
+/// Sends `total` requests over `connections` concurrent workers; every `bad_every`-th (when
+/// not 0) is malformed in one of several ways.
+async fn run(
+    http: &reqwest::Client,
+    url: &str,
+    bodies: &Arc<Vec<Vec<u8>>>,
+    total: usize,
+    connections: usize,
+    bad_every: usize,
+) -> Results {
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (http, url, bodies, next) =
+            (http.clone(), url.to_string(), bodies.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if k >= total {
+                    break;
+                }
+                let malformed = bad_every > 0 && k % bad_every == 0;
+                let body = if malformed {
+                    bad_body(k / bad_every, &bodies[0])
+                } else {
+                    bodies[k % bodies.len()].clone()
+                };
+                let t = Instant::now();
+                let status = http
+                    .post(format!("{url}/v1/slots"))
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await;
+                let status = match status {
+                    Ok(r) => {
+                        let s = r.status().as_u16();
+                        let _ = r.bytes().await;
+                        s
+                    }
+                    Err(_) => 0,
+                };
+                out.push((malformed, status, t.elapsed()));
+            }
+            out
+        }));
+    }
+    let mut r = Results {
+        latencies: Vec::new(),
+        by_status: Default::default(),
+        malformed_ok: 0,
+        malformed_bad: 0,
+        elapsed: Duration::ZERO,
+    };
+    for t in tasks {
+        for (malformed, status, took) in t.await.expect("a task") {
+            *r.by_status.entry(status).or_default() += 1;
+            if malformed {
+                if (400..500).contains(&status) {
+                    r.malformed_ok += 1;
+                } else {
+                    r.malformed_bad += 1;
+                }
+            } else {
+                r.latencies.push(took);
+            }
+        }
+    }
+    r.elapsed = started.elapsed();
+    r
+}
+
+/// The `k`-th kind of malformed request: broken JSON, wrong types, unknown fields, bad
+/// values, an oversized body.
+fn bad_body(k: usize, good: &[u8]) -> Vec<u8> {
+    let good: Value = serde_json::from_slice(good).unwrap_or(Value::Null);
+    match k % 6 {
+        0 => b"{\"problem\": {\"bookings\": [".to_vec(),
+        1 => br#"{"problem": 5, "new": {}}"#.to_vec(),
+        2 => {
+            let mut v = good;
+            v["surprise"] = json!(true);
+            serde_json::to_vec(&v).unwrap_or_default()
+        }
+        3 => {
+            let mut v = good;
+            v["new"]["window"] = json!("25:00-26:00");
+            serde_json::to_vec(&v).unwrap_or_default()
+        }
+        4 => {
+            let mut v = good;
+            v["problem"]["bookings"][0]["lat"] = json!("north");
+            serde_json::to_vec(&v).unwrap_or_default()
+        }
+        _ => vec![b' '; 2 << 20],
+    }
+}
+
+/// Resident memory of a process, KiB (Linux).
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
