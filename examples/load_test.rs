@@ -1,5 +1,6 @@
 //! Load test of `housecall serve`, loopback only, bounded in count and time:
 //!
+//! 0. 1,000 slot requests on one connection: the latency of a request alone.
 //! 1. 10,000 slot requests for an 8-visit day at 32 concurrent connections: p50, p99, errors.
 //! 2. The same with 1,000 malformed requests mixed in: every one must be 4xx, none 5xx; the
 //!    server's memory (resident set) before and after.
@@ -62,6 +63,10 @@ async fn main() {
 
     // Warm-up, not counted.
     run(&http, &url, &bodies, 500, 32, 0).await;
+
+    println!("phase 0: 1,000 slot requests, 8-visit day, one connection (latency unloaded)");
+    let r = run(&http, &url, &bodies, 1_000, 1, 0).await;
+    r.print();
 
     println!("phase 1: 10,000 slot requests, 8-visit day, 32 connections");
     let r = run(&http, &url, &bodies, 10_000, 32, 0).await;
