@@ -20,8 +20,15 @@ pub(crate) struct InputArgs {
     #[arg(long)]
     pub therapists: Option<String>,
     /// Plan only this day (YYYY-MM-DD); bookings for other days are listed as unassigned.
-    #[arg(long, value_parser = crate::parse_date)]
+    #[arg(long, value_parser = crate::parse_date, conflicts_with_all = ["from", "to"])]
     pub date: Option<NaiveDate>,
+    /// Plan every day from this one (YYYY-MM-DD) to --to: bookings with a date stay on it,
+    /// the others go on the best day their `days` and `date_range` allow.
+    #[arg(long, value_parser = crate::parse_date, requires = "to")]
+    pub from: Option<NaiveDate>,
+    /// The last day planned, with --from (at most 62 days).
+    #[arg(long, value_parser = crate::parse_date, requires = "from")]
+    pub to: Option<NaiveDate>,
     /// Travel model: the region's road graph with rush hour (default), or the straight-line
     /// fallback.
     #[arg(long, value_enum)]
@@ -169,6 +176,15 @@ pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure>
         therapists,
         input.date.or(options.date),
     );
+    let problem = match (input.from.or(options.from), input.to.or(options.to)) {
+        (None, None) => problem,
+        (Some(first), Some(last)) => problem.with_days(days_between(first, last)?),
+        _ => {
+            return Err(Failure::Input(format!(
+                "{bookings}: options.from and options.to go together"
+            )))
+        }
+    };
     let travel = match (input.travel, options.travel.as_deref()) {
         (Some(t), _) => t,
         (None, None | Some("road")) => Travel::Road,
@@ -191,6 +207,17 @@ pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure>
         region,
         options,
     })
+}
+
+/// Every day from `first` to `last`, at most 62 of them.
+fn days_between(first: NaiveDate, last: NaiveDate) -> Result<Vec<NaiveDate>, Failure> {
+    let n = (last - first).num_days();
+    if !(0..62).contains(&n) {
+        return Err(Failure::Input(format!(
+            "--from {first} --to {last}: expected a last day on or after the first, at most 62 days later"
+        )));
+    }
+    Ok(first.iter_days().take(n as usize + 1).collect())
 }
 
 /// The text of a file, or of standard input for `-`.

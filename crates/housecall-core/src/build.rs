@@ -20,6 +20,8 @@ impl Booking {
             setup: None,
             windows: Vec::new(),
             date: None,
+            days: Vec::new(),
+            date_range: None,
             priority: Priority::Required,
             skills: Vec::new(),
             therapist: None,
@@ -67,6 +69,18 @@ impl Booking {
     /// The day of the visit.
     pub fn with_date(mut self, date: NaiveDate) -> Self {
         self.date = Some(date);
+        self
+    }
+
+    /// For a booking without a fixed date: the weekdays it may go on.
+    pub fn with_days(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
+        self.days = days.into_iter().collect();
+        self
+    }
+
+    /// For a booking without a fixed date: the first and last day it may go on.
+    pub fn with_date_range(mut self, first: NaiveDate, last: NaiveDate) -> Self {
+        self.date_range = Some((first, last));
         self
     }
 
@@ -124,6 +138,7 @@ impl Therapist {
             max_visits: None,
             max_hands_on: None,
             skills: Vec::new(),
+            off: Vec::new(),
             days: vec![
                 Weekday::Mon,
                 Weekday::Tue,
@@ -187,6 +202,12 @@ impl Therapist {
     /// The weekdays worked (every day by default).
     pub fn with_days(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
         self.days = days.into_iter().collect();
+        self
+    }
+
+    /// Dates off, whatever the weekday.
+    pub fn with_off(mut self, off: impl IntoIterator<Item = NaiveDate>) -> Self {
+        self.off = off.into_iter().collect();
         self
     }
 

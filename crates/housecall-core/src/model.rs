@@ -120,8 +120,13 @@ pub struct Booking {
     pub setup: Option<Seconds>,
     /// Windows in which the session may *start*; empty means the whole shift.
     pub windows: Vec<TimeWindow>,
-    /// The day the booking is for; `None` means any day that is planned.
+    /// The day the booking is for; `None` means any day that is planned (within `days` and
+    /// `date_range` when given).
     pub date: Option<NaiveDate>,
+    /// The weekdays the booking may go on (empty: any), for a booking without a fixed date.
+    pub days: Vec<Weekday>,
+    /// The first and last day the booking may go on, for a booking without a fixed date.
+    pub date_range: Option<(NaiveDate, NaiveDate)>,
     /// Importance when not all bookings fit.
     pub priority: Priority,
     /// Skills the therapist must have (lower case).
@@ -188,6 +193,8 @@ pub struct Therapist {
     pub skills: Vec<String>,
     /// Weekdays the therapist works.
     pub days: Vec<Weekday>,
+    /// Dates the therapist is off, whatever the weekday.
+    pub off: Vec<NaiveDate>,
     /// The service areas served; `None` means no area restriction at all.
     pub areas: Option<Vec<AreaRule>>,
     /// Most total booking demand in one day (vehicle capacity), if limited.
@@ -195,9 +202,10 @@ pub struct Therapist {
 }
 
 impl Therapist {
-    /// Whether the therapist works on `date` (an undated plan is worked by everyone).
+    /// Whether the therapist works on `date`: one of their weekdays and not a day off (an
+    /// undated plan is worked by everyone).
     pub fn works_on(&self, date: Option<NaiveDate>) -> bool {
-        date.is_none_or(|d| self.days.contains(&d.weekday()))
+        date.is_none_or(|d| self.days.contains(&d.weekday()) && !self.off.contains(&d))
     }
 
     /// Whether the therapist serves a booking in `area` on `date`. Without area rules every
@@ -397,7 +405,7 @@ impl Booking {
         date: Option<NaiveDate>,
     ) -> Result<(), Ineligible> {
         let t = therapist;
-        if self.date.is_some() && self.date != date {
+        if !self.may_go_on(date) {
             Err(Ineligible::OtherDay)
         } else if !t.works_on(date) {
             Err(Ineligible::NotWorking)
@@ -415,6 +423,21 @@ impl Booking {
             Err(Ineligible::Capacity)
         } else {
             Ok(())
+        }
+    }
+
+    /// Whether the booking may go on `date`: its own date, or for a booking without one, a
+    /// day among its weekdays and within its date range (an undated plan always).
+    pub fn may_go_on(&self, date: Option<NaiveDate>) -> bool {
+        let Some(d) = date else {
+            return self.date.is_none();
+        };
+        match self.date {
+            Some(own) => own == d,
+            None => {
+                (self.days.is_empty() || self.days.contains(&d.weekday()))
+                    && self.date_range.is_none_or(|(a, b)| a <= d && d <= b)
+            }
         }
     }
 

@@ -91,6 +91,8 @@ pub(crate) const KNOWN: &[&str] = &[
     "therapist",
     "skills",
     "confirmed_start",
+    "days",
+    "date_range",
 ];
 
 /// Reads a bookings CSV file, placing bookings without coordinates with `locator`.
@@ -318,6 +320,45 @@ pub fn parse_bookings(
             };
             let skills = split_list(get("skills"));
             let therapist = Some(get("therapist").to_string()).filter(|t| !t.is_empty());
+            let days = split_list(get("days"))
+                .iter()
+                .map(|d| {
+                    crate::therapists::weekday(d).ok_or_else(|| {
+                        err("days", "expected weekday names like mon;wed;fri".into())
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let date_range = match get("date_range") {
+                "" => None,
+                r => {
+                    let bad = || {
+                        err(
+                            "date_range",
+                            "expected FIRST..LAST, e.g. 2026-12-07..2026-12-09".into(),
+                        )
+                    };
+                    let (a, b) = r.split_once("..").ok_or_else(bad)?;
+                    let day = |s: &str| {
+                        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| bad())
+                    };
+                    let (a, b) = (day(a)?, day(b)?);
+                    if b < a {
+                        return Err(err("date_range", "the last day is before the first".into()));
+                    }
+                    Some((a, b))
+                }
+            };
+            if date.is_some() && (!days.is_empty() || date_range.is_some()) {
+                let c = if days.is_empty() {
+                    "date_range"
+                } else {
+                    "days"
+                };
+                return Err(err(
+                    c,
+                    "a booking with a date goes on that date; give date, or days and date_range, not both".into(),
+                ));
+            }
             let confirmed = match get("confirmed_start") {
                 "" => None,
                 c => {
@@ -354,6 +395,8 @@ pub fn parse_bookings(
             b.date = date;
             b.therapist = therapist;
             b.confirmed = confirmed;
+            b.days = days;
+            b.date_range = date_range;
             out.bookings.push(b);
             Ok(())
         };

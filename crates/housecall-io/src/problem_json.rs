@@ -35,6 +35,12 @@ pub struct OptionsDoc {
     /// Plan only this day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
+    /// Plan every day from this one ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// ... to this one (a week, say); bookings without a date go on the best day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
     /// `road` (default) or `straight-line`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel: Option<String>,

@@ -41,7 +41,17 @@ fn cut(s: &str, n: usize) -> String {
 pub fn write_table(problem: &Problem, plan: &Plan, places: &[String]) -> String {
     let mut o = String::new();
     let booking = |id: &str| problem.booking_index(id);
+    let mut dates: Vec<_> = plan.itineraries.iter().filter_map(|it| it.date).collect();
+    dates.dedup();
+    let several_days = dates.len() > 1;
+    let mut last_date = None;
     for it in &plan.itineraries {
+        if several_days && it.date != last_date {
+            if let Some(d) = it.date {
+                let _ = writeln!(o, "=== {} ===\n", d.format("%A %Y-%m-%d"));
+            }
+            last_date = it.date;
+        }
         let name = problem
             .therapist_index(&it.therapist)
             .map_or(it.therapist.clone(), |t| problem.therapists[t].name.clone());
@@ -146,6 +156,30 @@ pub fn write_table(problem: &Problem, plan: &Plan, places: &[String]) -> String 
             spare.duration_text(),
             it.day_length().duration_text()
         );
+    }
+    if several_days {
+        let _ = writeln!(o, "Week");
+        for d in &dates {
+            let its: Vec<_> = plan
+                .itineraries
+                .iter()
+                .filter(|it| it.date == Some(*d))
+                .collect();
+            let visits: usize = its.iter().map(|it| it.visits().count()).sum();
+            let drive: Seconds = its.iter().map(|it| it.drive_time()).sum();
+            let km: f64 = its.iter().map(|it| it.drive_distance().km()).sum();
+            let hands: Seconds = its.iter().map(|it| it.hands_on()).sum();
+            let _ = writeln!(
+                o,
+                "  {}  {:>2} visits  drive {:<12} {:>6.1} km  hands-on {}",
+                d.format("%a %Y-%m-%d"),
+                visits,
+                drive.duration_text(),
+                km,
+                hands.duration_text()
+            );
+        }
+        o.push('\n');
     }
     if !plan.unassigned.is_empty() {
         let _ = writeln!(o, "Unassigned ({})", plan.unassigned.len());

@@ -71,6 +71,7 @@ struct TherapistDoc {
     #[serde(default)]
     skills: Vec<String>,
     days: Option<Spanned<Vec<String>>>,
+    off: Option<Spanned<Vec<String>>>,
     areas: Option<Spanned<Vec<AreaDoc>>>,
 }
 
@@ -252,6 +253,17 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let off = match &t.off {
+            None => Vec::new(),
+            Some(o) => o
+                .get_ref()
+                .iter()
+                .map(|s| {
+                    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                        .map_err(|_| at(o.span(), "off", s, "expected dates YYYY-MM-DD".into()))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let areas = match &t.areas {
             None => None,
             Some(a) => Some(
@@ -291,7 +303,8 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
                 Seconds::from_minutes(minutes(&t.packup_min, "packup_min", 0, 120)?.unwrap_or(5)),
             )
             .with_skills(t.skills.iter().filter(|s| !s.trim().is_empty()))
-            .with_days(days);
+            .with_days(days)
+            .with_off(off);
         if let Some(name) = name {
             th.name = name;
         }
@@ -326,7 +339,7 @@ const ALL_DAYS: [Weekday; 7] = [
     Weekday::Sun,
 ];
 
-fn weekday(s: &str) -> Option<Weekday> {
+pub(crate) fn weekday(s: &str) -> Option<Weekday> {
     let s = s.trim().to_ascii_lowercase();
     ALL_DAYS.into_iter().find(|d| {
         let full = match d {

@@ -271,8 +271,32 @@ pub(super) fn why_not(inst: &Instance, b: usize) -> (Reason, String) {
     }
     let days: Vec<Option<chrono::NaiveDate>> = match bk.date {
         Some(d) => vec![Some(d)],
-        None => p.days.clone(),
+        None => p
+            .days
+            .iter()
+            .copied()
+            .filter(|&d| bk.may_go_on(d))
+            .collect(),
     };
+    if days.is_empty() {
+        let planned: Vec<String> = p.days.iter().map(|&d| day_text(d)).collect();
+        let mut asks = Vec::new();
+        if !bk.days.is_empty() {
+            let names: Vec<String> = bk.days.iter().map(|d| d.to_string()).collect();
+            asks.push(format!("on {}", names.join(", ")));
+        }
+        if let Some((a, b)) = bk.date_range {
+            asks.push(format!("from {a} to {b}"));
+        }
+        return (
+            Reason::OtherDate,
+            format!(
+                "asks for a day {}; this plan covers {}",
+                asks.join(" "),
+                planned.join(", ")
+            ),
+        );
+    }
     let when = days
         .iter()
         .map(|&d| day_text(d))
