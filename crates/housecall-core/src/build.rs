@@ -7,7 +7,8 @@ use chrono::{NaiveDate, Weekday};
 
 impl Booking {
     /// A required booking at `location` with a session of `session`, startable any time in
-    /// the shift on any planned day, by any therapist; `id` must be unique in the problem.
+    /// the shift on any planned day, by any therapist, not heavy; `id` must be unique in the
+    /// problem.
     pub fn new(id: impl Into<String>, location: Location, session: Seconds) -> Self {
         Booking {
             id: id.into(),
@@ -26,6 +27,7 @@ impl Booking {
             skills: Vec::new(),
             therapist: None,
             demand: 0,
+            heavy: false,
             confirmed: None,
         }
     }
@@ -105,6 +107,12 @@ impl Booking {
         self
     }
 
+    /// Whether the session is heavy on the therapist's body.
+    pub fn with_heavy(mut self, heavy: bool) -> Self {
+        self.heavy = heavy;
+        self
+    }
+
     /// Load it takes up against a therapist's [`capacity`](Therapist::capacity).
     pub fn with_demand(mut self, demand: i64) -> Self {
         self.demand = demand;
@@ -150,6 +158,10 @@ impl Therapist {
             ],
             areas: None,
             capacity: None,
+            max_heavy: None,
+            min_rest: None,
+            max_run: None,
+            max_drive: None,
         }
     }
 
@@ -214,6 +226,30 @@ impl Therapist {
     /// The service areas served, each on its weekdays.
     pub fn with_areas(mut self, areas: Vec<AreaRule>) -> Self {
         self.areas = Some(areas);
+        self
+    }
+
+    /// Most heavy sessions in one day.
+    pub fn with_max_heavy(mut self, sessions: u32) -> Self {
+        self.max_heavy = Some(sessions);
+        self
+    }
+
+    /// Least time from the end of one session to the start of the next.
+    pub fn with_min_rest(mut self, rest: Seconds) -> Self {
+        self.min_rest = Some(rest);
+        self
+    }
+
+    /// At most `max` of session time in a row without a gap of at least `rest`.
+    pub fn with_max_run(mut self, max: Seconds, rest: Seconds) -> Self {
+        self.max_run = Some(crate::model::HandsOnRun { max, rest });
+        self
+    }
+
+    /// Most driving in one day.
+    pub fn with_max_drive(mut self, drive: Seconds) -> Self {
+        self.max_drive = Some(drive);
         self
     }
 

@@ -246,6 +246,65 @@ fn check_itinerary(
         }
     }
 
+    let heavy = visits
+        .iter()
+        .filter_map(|x| problem.booking_index(&x.booking))
+        .filter(|&b| problem.bookings[b].heavy)
+        .count();
+    if let Some(max) = t.max_heavy.filter(|&m| heavy > m as usize) {
+        err(
+            ViolationCode::LimitExceeded,
+            format!("{heavy} heavy sessions, more than the limit of {max}"),
+        );
+    }
+    if let Some(max) = t.max_drive.filter(|&m| it.drive_time() > m) {
+        err(
+            ViolationCode::LimitExceeded,
+            format!(
+                "{} of driving, more than the limit of {}",
+                it.drive_time().duration_text(),
+                max.duration_text()
+            ),
+        );
+    }
+    let mut run = Seconds(0);
+    for (i, x) in visits.iter().enumerate() {
+        let gap = i.checked_sub(1).map(|p| x.start - visits[p].end);
+        if let (Some(rest), Some(gap)) = (t.min_rest, gap) {
+            if gap < rest {
+                err(
+                    ViolationCode::LimitExceeded,
+                    format!(
+                        "'{}' starts {} min after the session before, less than the rest of {} min",
+                        x.booking,
+                        gap.0 / 60,
+                        rest.0 / 60
+                    ),
+                );
+            }
+        }
+        if let Some(limit) = t.max_run {
+            let joins = gap.is_some_and(|g| g < limit.rest);
+            run = if joins {
+                run + (x.end - x.start)
+            } else {
+                x.end - x.start
+            };
+            if run > limit.max {
+                err(
+                    ViolationCode::LimitExceeded,
+                    format!(
+                        "'{}' makes {} of hands-on work without a {}-minute break, more than {}",
+                        x.booking,
+                        run.duration_text(),
+                        limit.rest.0 / 60,
+                        limit.max.duration_text()
+                    ),
+                );
+            }
+        }
+    }
+
     if let Some(cap) = t.capacity {
         let load: i64 = visits
             .iter()

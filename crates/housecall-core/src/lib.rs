@@ -19,8 +19,8 @@ mod validate;
 
 pub use check::{check, Violation, ViolationCode};
 pub use model::{
-    treatment, AreaRule, Booking, Ineligible, Location, Lunch, Precision, Priority, Problem, Shift,
-    Therapist, TREATMENTS,
+    is_heavy, treatment, AreaRule, Booking, HandsOnRun, Ineligible, Location, Lunch, Precision,
+    Priority, Problem, Shift, Therapist, TREATMENTS,
 };
 pub use plan::{Break, BreakPlace, Idle, Itinerary, Plan, Reason, Stop, Unassigned, Visit};
 // For the benches and tests outside the crate only: not part of the documented interface.

@@ -135,6 +135,10 @@ pub struct Booking {
     pub therapist: Option<String>,
     /// Load it takes up (goods to deliver, for benchmark instances; 0 for a treatment).
     pub demand: i64,
+    /// Whether the session is heavy on the therapist's body (deep tissue, sports, trigger
+    /// point, myofascial and rehabilitation work by default; see [`is_heavy`]), counted
+    /// against [`Therapist::max_heavy`].
+    pub heavy: bool,
     /// A confirmed visit: the session starts at exactly this time, with the pinned
     /// [`therapist`](Booking::therapist) on [`date`](Booking::date) (or the planned day when
     /// undated). The solver never moves, drops or trades it for another booking; one that
@@ -199,6 +203,43 @@ pub struct Therapist {
     pub areas: Option<Vec<AreaRule>>,
     /// Most total booking demand in one day (vehicle capacity), if limited.
     pub capacity: Option<i64>,
+    /// Most heavy sessions ([`Booking::heavy`]) in one day.
+    pub max_heavy: Option<u32>,
+    /// Least time from the end of one session to the start of the next.
+    pub min_rest: Option<Seconds>,
+    /// Longest stretch of hands-on work without a real break.
+    pub max_run: Option<HandsOnRun>,
+    /// Most driving in one day.
+    pub max_drive: Option<Seconds>,
+}
+
+/// A limit on hands-on work in a row: sessions less than `rest` apart form one run, whose
+/// session time may not exceed `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HandsOnRun {
+    /// The most session time in one run.
+    pub max: Seconds,
+    /// The least gap between sessions that ends a run.
+    pub rest: Seconds,
+}
+
+/// The treatments counted as heavy by default: deep tissue, sports, trigger point,
+/// myofascial and rehabilitation work.
+///
+/// ```
+/// assert!(housecall_core::is_heavy("Deep Tissue Massage"));
+/// assert!(!housecall_core::is_heavy("Swedish Massage"));
+/// ```
+pub fn is_heavy(treatment: &str) -> bool {
+    const HEAVY: [&str; 5] = [
+        "deep tissue",
+        "sports",
+        "trigger point",
+        "myofascial",
+        "rehabilitation",
+    ];
+    let t = treatment.to_ascii_lowercase();
+    HEAVY.iter().any(|h| t.contains(h))
 }
 
 impl Therapist {
@@ -241,7 +282,8 @@ pub enum Ineligible {
     Pinned,
     /// The therapist lacks a skill the booking needs.
     Skill,
-    /// The session alone is longer than the therapist's daily hands-on limit.
+    /// The session alone is longer than the therapist's daily hands-on limit, or than their
+    /// longest hands-on run.
     HandsOn,
     /// The therapist's daily visit limit is zero.
     Visits,
@@ -258,8 +300,10 @@ impl Ineligible {
             Ineligible::Area => "area not served by the therapist that day",
             Ineligible::Pinned => "pinned to another therapist",
             Ineligible::Skill => "needs a skill the therapist lacks",
-            Ineligible::HandsOn => "session longer than the therapist's daily hands-on limit",
-            Ineligible::Visits => "the therapist's daily visit limit is zero",
+            Ineligible::HandsOn => {
+                "session longer than the therapist's daily hands-on limit or longest run"
+            }
+            Ineligible::Visits => "the therapist's daily limit of such visits is zero",
             Ineligible::Capacity => "demand over the therapist's capacity",
         }
     }
@@ -415,9 +459,11 @@ impl Booking {
             Err(Ineligible::Pinned)
         } else if !t.has_skills(&self.skills) {
             Err(Ineligible::Skill)
-        } else if t.max_hands_on.is_some_and(|h| self.session > h) {
+        } else if t.max_hands_on.is_some_and(|h| self.session > h)
+            || t.max_run.is_some_and(|r| self.session > r.max)
+        {
             Err(Ineligible::HandsOn)
-        } else if t.max_visits == Some(0) {
+        } else if t.max_visits == Some(0) || (self.heavy && t.max_heavy == Some(0)) {
             Err(Ineligible::Visits)
         } else if t.capacity.is_some_and(|c| self.demand > c) {
             Err(Ineligible::Capacity)

@@ -188,11 +188,19 @@ pub enum Reason {
     ConfirmedConflict,
     /// Cancelled while re-planning the day.
     Cancelled,
+    /// It would be one heavy session more than the therapist's daily limit.
+    HeavyLimit,
+    /// It would take the day's driving over the therapist's limit.
+    DriveLimit,
+    /// No place in the day leaves the therapist's rest between sessions.
+    RestLimit,
+    /// It would make a longer stretch of hands-on work than the therapist's limit allows.
+    HandsOnRunLimit,
 }
 
 impl Reason {
     /// Every reason, for parsing and documentation.
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 17] = [
         Reason::OtherDate,
         Reason::NoTherapistThatDay,
         Reason::OutsideServiceArea,
@@ -206,6 +214,10 @@ impl Reason {
         Reason::DayFull,
         Reason::ConfirmedConflict,
         Reason::Cancelled,
+        Reason::HeavyLimit,
+        Reason::DriveLimit,
+        Reason::RestLimit,
+        Reason::HandsOnRunLimit,
     ];
 
     /// The stable machine-readable code, e.g. `day_full`.
@@ -224,6 +236,10 @@ impl Reason {
             Reason::DayFull => "day_full",
             Reason::ConfirmedConflict => "confirmed_conflict",
             Reason::Cancelled => "cancelled",
+            Reason::HeavyLimit => "heavy_limit",
+            Reason::DriveLimit => "drive_limit",
+            Reason::RestLimit => "rest_limit",
+            Reason::HandsOnRunLimit => "hands_on_run_limit",
         }
     }
 

@@ -93,6 +93,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "confirmed_start",
     "days",
     "date_range",
+    "heavy",
 ];
 
 /// Reads a bookings CSV file, placing bookings without coordinates with `locator`.
@@ -397,6 +398,12 @@ pub fn parse_bookings(
             b.confirmed = confirmed;
             b.days = days;
             b.date_range = date_range;
+            b.heavy = match get("heavy").to_ascii_lowercase().as_str() {
+                "" => b.treatment.as_deref().is_some_and(housecall_core::is_heavy),
+                "yes" | "true" | "1" => true,
+                "no" | "false" | "0" => false,
+                _ => return Err(err("heavy", "expected yes or no".into())),
+            };
             out.bookings.push(b);
             Ok(())
         };

@@ -21,7 +21,7 @@
 use crate::clock::parse_window;
 use crate::error::{line_col_of, utf8, InputError};
 use chrono::Weekday;
-use housecall_core::{AreaRule, Location, Lunch, Seconds, Therapist, TimeWindow};
+use housecall_core::{AreaRule, HandsOnRun, Location, Lunch, Seconds, Therapist, TimeWindow};
 use serde::Deserialize;
 use std::ops::Range;
 use toml::Spanned;
@@ -68,6 +68,11 @@ struct TherapistDoc {
     packup_min: Option<Spanned<i64>>,
     max_visits: Option<Spanned<i64>>,
     max_hands_on_min: Option<Spanned<i64>>,
+    max_heavy_per_day: Option<Spanned<i64>>,
+    min_rest_min: Option<Spanned<i64>>,
+    max_hands_on_run_min: Option<Spanned<i64>>,
+    run_break_min: Option<Spanned<i64>>,
+    max_drive_min: Option<Spanned<i64>>,
     #[serde(default)]
     skills: Vec<String>,
     days: Option<Spanned<Vec<String>>>,
@@ -314,6 +319,27 @@ pub fn parse_therapists(name: &str, bytes: Vec<u8>) -> Result<Vec<Therapist>, In
         th.max_hands_on =
             minutes(&t.max_hands_on_min, "max_hands_on_min", 1, 1440)?.map(Seconds::from_minutes);
         th.areas = areas;
+        th.max_heavy = minutes(&t.max_heavy_per_day, "max_heavy_per_day", 0, 50)?.map(|v| v as u32);
+        th.min_rest = minutes(&t.min_rest_min, "min_rest_min", 0, 240)?.map(Seconds::from_minutes);
+        let run_break = minutes(&t.run_break_min, "run_break_min", 1, 240)?;
+        th.max_run = match minutes(&t.max_hands_on_run_min, "max_hands_on_run_min", 15, 1440)? {
+            Some(max) => Some(HandsOnRun {
+                max: Seconds::from_minutes(max),
+                rest: Seconds::from_minutes(run_break.unwrap_or(30)),
+            }),
+            None if run_break.is_some() => {
+                let s = t.run_break_min.as_ref().map_or(0..0, |s| s.span());
+                return Err(at(
+                    s,
+                    "run_break_min",
+                    &run_break.unwrap_or(0).to_string(),
+                    "a break ends a run of hands-on work: give max_hands_on_run_min too".into(),
+                ));
+            }
+            None => None,
+        };
+        th.max_drive =
+            minutes(&t.max_drive_min, "max_drive_min", 1, 1440)?.map(Seconds::from_minutes);
         out.push(th);
     }
     Ok(out)

@@ -44,7 +44,7 @@ pub(super) fn assemble(
             } else if shifts_of[b].is_empty() {
                 why_not(inst, b)
             } else {
-                (Reason::DayFull, day_full(inst, &shifts_of[b], &routes, b))
+                day_full(inst, &shifts_of[b], &routes, b)
             };
             Unassigned {
                 booking: p.bookings[b].id.clone(),
@@ -118,20 +118,41 @@ fn shift_text(inst: &Instance, s: usize) -> String {
 }
 
 /// What stops booking `b`, which fits each shift of `shifts` alone, from joining the planned
-/// routes: the daily limits it would break, with the numbers, or the lack of a gap.
+/// routes: the daily limits it would break, with the numbers, or the lack of a gap. When the
+/// same limit that protects the body stops it on every shift, that limit is the reason
+/// (`heavy_limit`, `drive_limit`, `rest_limit`, `hands_on_run_limit`); otherwise `day_full`.
 pub(super) fn day_full(
     inst: &Instance,
     shifts: &[usize],
     routes: &[Vec<usize>],
     b: usize,
-) -> String {
+) -> (Reason, String) {
     let bd = &inst.bookings[b];
     let mut why = Vec::new();
+    let mut reasons = Vec::new();
     for &s in shifts {
         let (sd, route) = (&inst.shifts[s], &routes[s]);
         let sum = |f: &dyn Fn(usize) -> i64| route.iter().map(|&v| f(v)).sum::<i64>();
         let hands_on = sum(&|v| inst.bookings[v].session) + bd.session;
         let load = sum(&|v| inst.bookings[v].demand) + bd.demand;
+        let heavy = route.iter().filter(|&&v| inst.bookings[v].heavy).count() + 1;
+        let (reason, limit) = match body_limit(inst, s, route, b) {
+            _ if bd.heavy && heavy > sd.max_heavy => (
+                Reason::HeavyLimit,
+                format!(
+                    "would be the {} heavy session, limit {}",
+                    ordinal(heavy),
+                    sd.max_heavy
+                ),
+            ),
+            Some(found) => found,
+            None => (Reason::DayFull, String::new()),
+        };
+        reasons.push(reason);
+        if reason != Reason::DayFull {
+            why.push(format!("{}: {limit}", shift_text(inst, s)));
+            continue;
+        }
         let limit = if route.len() >= sd.max_visits {
             format!(
                 "would be visit {}, limit {}",
@@ -152,10 +173,98 @@ pub(super) fn day_full(
         why.push(format!("{}: {limit}", shift_text(inst, s)));
     }
     why.truncate(3);
-    format!(
-        "fits alone, but not together with the visits that were planned ({})",
-        why.join("; ")
+    let reason = match reasons.first() {
+        Some(&r) if reasons.iter().all(|&x| x == r) => r,
+        _ => Reason::DayFull,
+    };
+    (
+        reason,
+        format!(
+            "fits alone, but not together with the visits that were planned ({})",
+            why.join("; ")
+        ),
     )
+}
+
+/// `1st`, `2nd`, `third` ...: the words up to ten, then digits.
+fn ordinal(n: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    WORDS
+        .get(n.wrapping_sub(1))
+        .map_or_else(|| format!("{n}th"), |w| w.to_string())
+}
+
+/// Which limit that protects the body alone keeps booking `b` out of `route` on shift `s`:
+/// the first of driving, rest and hands-on runs without which it would fit somewhere in the
+/// route, with its numbers.
+fn body_limit(inst: &Instance, s: usize, route: &[usize], b: usize) -> Option<(Reason, String)> {
+    let sd = &inst.shifts[s];
+    if !sd.has_body_limits() {
+        return None;
+    }
+    let relaxed = |f: &dyn Fn(&mut super::instance::ShiftData)| {
+        let mut shifts = inst.shifts.clone();
+        f(&mut shifts[s]);
+        Instance {
+            problem: inst.problem,
+            matrix: inst.matrix.clone(),
+            shifts,
+            bookings: inst.bookings.clone(),
+            can_serve: inst.can_serve.clone(),
+        }
+    };
+    // The least driving of a day with `b` inserted, when one fits at all.
+    let best = |relaxed: &Instance| {
+        (0..=route.len())
+            .filter_map(|p| {
+                let mut seq = route.to_vec();
+                seq.insert(p, b);
+                Scheduler {
+                    inst: relaxed,
+                    shift: s,
+                }
+                .cost(&seq)
+            })
+            .map(|c| c.drive)
+            .min()
+    };
+    if sd.max_drive != i64::MAX {
+        if let Some(d) = best(&relaxed(&|x| x.max_drive = i64::MAX)) {
+            return Some((
+                Reason::DriveLimit,
+                format!(
+                    "would make {} of driving, limit {}",
+                    Seconds(d).duration_text(),
+                    Seconds(sd.max_drive).duration_text()
+                ),
+            ));
+        }
+    }
+    if sd.min_rest > 0 && best(&relaxed(&|x| x.min_rest = 0)).is_some() {
+        return Some((
+            Reason::RestLimit,
+            format!(
+                "no place in the day leaves {} min of rest between sessions",
+                sd.min_rest / 60
+            ),
+        ));
+    }
+    if let Some((max, gap)) = sd.run {
+        if best(&relaxed(&|x| x.run = None)).is_some() {
+            return Some((
+                Reason::HandsOnRunLimit,
+                format!(
+                    "would make more than {} of hands-on work without a {}-minute break",
+                    Seconds(max).duration_text(),
+                    gap / 60
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// Why confirmed visit `b`, which its therapist may take that day, is not kept: the confirmed

@@ -19,6 +19,24 @@ pub(crate) struct ShiftData {
     pub max_visits: usize,
     pub max_hands_on: i64,
     pub capacity: i64,
+    /// Most heavy sessions (usize::MAX: no limit).
+    pub max_heavy: usize,
+    /// Least seconds from one session's end to the next one's start (0: none).
+    pub min_rest: i64,
+    /// `(most session seconds in a run, least gap that ends a run)`.
+    pub run: Option<(i64, i64)>,
+    /// Most driving seconds (i64::MAX: no limit).
+    pub max_drive: i64,
+}
+
+impl ShiftData {
+    /// Whether any limit that protects the body is set (heavy sessions, rest, runs, driving).
+    pub fn has_body_limits(&self) -> bool {
+        self.max_heavy != usize::MAX
+            || self.min_rest > 0
+            || self.run.is_some()
+            || self.max_drive != i64::MAX
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -31,6 +49,7 @@ pub(crate) struct BookingData {
     pub windows: Vec<(i64, i64)>,
     pub priority: Rank,
     pub demand: i64,
+    pub heavy: bool,
 }
 
 /// How much serving a booking matters to the search, in order: optional by weight, required,
@@ -112,6 +131,10 @@ impl<'p> Instance<'p> {
                     max_visits: t.max_visits.map_or(usize::MAX, |v| v as usize),
                     max_hands_on: t.max_hands_on.map_or(i64::MAX, |h| h.0),
                     capacity: t.capacity.unwrap_or(i64::MAX),
+                    max_heavy: t.max_heavy.map_or(usize::MAX, |h| h as usize),
+                    min_rest: t.min_rest.map_or(0, |r| r.0),
+                    run: t.max_run.map(|r| (r.max.0, r.rest.0)),
+                    max_drive: t.max_drive.map_or(i64::MAX, |d| d.0),
                 }
             })
             .collect();
@@ -136,6 +159,7 @@ impl<'p> Instance<'p> {
                         (None, Priority::Optional(w)) => Rank::Optional(w),
                     },
                     demand: b.demand,
+                    heavy: b.heavy,
                 }
             })
             .collect();

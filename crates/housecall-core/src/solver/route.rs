@@ -55,6 +55,8 @@ enum Fail {
     LunchLate,
     /// A window, or the end of the shift, was missed at this node.
     At(usize),
+    /// The day's driving is over the limit.
+    Drive,
 }
 
 pub(crate) struct Scheduler<'a, 'p> {
@@ -63,13 +65,15 @@ pub(crate) struct Scheduler<'a, 'p> {
 }
 
 impl Scheduler<'_, '_> {
-    /// Whether `seq` respects the shift's visit, hands-on and capacity limits.
+    /// Whether `seq` respects the shift's visit, hands-on, capacity and heavy-session limits.
     pub fn within_limits(&self, seq: &[usize]) -> bool {
         let s = &self.inst.shifts[self.shift];
         let b = |i: &usize| &self.inst.bookings[*i];
         seq.len() <= s.max_visits
             && seq.iter().map(|i| b(i).session).sum::<i64>() <= s.max_hands_on
             && seq.iter().map(|i| b(i).demand).sum::<i64>() <= s.capacity
+            && (s.max_heavy == usize::MAX
+                || seq.iter().filter(|i| b(i).heavy).count() <= s.max_heavy)
     }
 
     /// The earliest session start for booking `b` when the therapist is at the door and free
@@ -99,6 +103,9 @@ impl Scheduler<'_, '_> {
         let mut t = depart;
         let mut prev = s.start_loc;
         let mut drive = 0;
+        // The end of the last session and the session time of the run it closes.
+        let mut last_end: Option<i64> = None;
+        let mut run = 0;
         #[allow(clippy::needless_range_loop)] // k also names the gaps and the end node
         for k in 0..=n {
             if lunch == LunchAt::Place(k) {
@@ -138,6 +145,9 @@ impl Scheduler<'_, '_> {
                 if arrival > s.close || ready > s.close {
                     return Err(Fail::At(n + 1));
                 }
+                if drive > s.max_drive {
+                    return Err(Fail::Drive);
+                }
                 if let Some(r) = record.as_deref_mut() {
                     r.return_drive = d;
                     r.back = arrival;
@@ -147,10 +157,34 @@ impl Scheduler<'_, '_> {
                     finish: ready,
                 });
             }
-            let Some(start) = self.session_start(seq[k], ready) else {
+            let bk = &inst.bookings[seq[k]];
+            let setup = bk.setup.unwrap_or(s.setup);
+            // Rest since the last session: set-up may overlap it, the session may not.
+            if let Some(e) = last_end.filter(|_| s.min_rest > 0) {
+                ready = ready.max(e + s.min_rest - setup);
+            }
+            let Some(mut start) = self.session_start(seq[k], ready) else {
                 return Err(Fail::At(k + 1));
             };
-            let end = start + inst.bookings[seq[k]].session;
+            if let Some((max_run, gap)) = s.run {
+                let joins = last_end.is_some_and(|e| start - e < gap);
+                if joins && run + bk.session > max_run {
+                    // Too long in a row: a break of `gap` before this session.
+                    let e = last_end.unwrap_or(start);
+                    start = match self.session_start(seq[k], ready.max(e + gap - setup)) {
+                        Some(st) => st,
+                        None => return Err(Fail::At(k + 1)),
+                    };
+                    run = bk.session;
+                } else {
+                    run = if joins { run + bk.session } else { bk.session };
+                }
+                if run > max_run {
+                    return Err(Fail::At(k + 1));
+                }
+            }
+            let end = start + bk.session;
+            last_end = Some(end);
             t = end + s.packup;
             if let Some(r) = record.as_deref_mut() {
                 r.stops[k] = StopTimes {
@@ -187,6 +221,7 @@ impl Scheduler<'_, '_> {
                     // Later gaps only start lunch later, or keep a failing prefix.
                     Err(Fail::LunchLate) => stop |= matches!(at, LunchAt::Place(_)),
                     Err(Fail::At(node)) => stop |= node <= g,
+                    Err(Fail::Drive) => {}
                 }
             }
             if stop {
@@ -291,8 +326,11 @@ impl Scheduler<'_, '_> {
             // Back off a minute at a time while the extra driving outweighs the wait saved
             // (at `floor` itself there is none).
             let d_floor = drive(floor);
+            let others = timed.cost.drive - timed.stops[k].drive;
             let mut t = lo;
-            while t > floor && 4 * (drive(t) - d_floor) > t - floor {
+            while t > floor
+                && (4 * (drive(t) - d_floor) > t - floor || others + drive(t) > s.max_drive)
+            {
                 t = (t - 60).max(floor);
             }
             if matches!(timed.lunch, Some((LunchAt::Place(g), _, _)) if g == k) {

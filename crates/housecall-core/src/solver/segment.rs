@@ -93,10 +93,12 @@ impl Segments {
     /// drives, lunch breaks, several windows, or set-up and pack-up differing by shift).
     pub fn new(inst: &Instance) -> Option<Segments> {
         let first = inst.shifts.first()?;
-        let uniform = inst
-            .shifts
-            .iter()
-            .all(|s| s.lunch.is_none() && s.setup == first.setup && s.packup == first.packup);
+        let uniform = inst.shifts.iter().all(|s| {
+            s.lunch.is_none()
+                && !s.has_body_limits()
+                && s.setup == first.setup
+                && s.packup == first.packup
+        });
         if !uniform
             || inst.matrix.bins().len() != 1
             || inst.bookings.iter().any(|b| b.windows.len() > 1)

@@ -175,10 +175,7 @@ impl<'a> Prepared<'a> {
             if fits_alone[n].is_empty() {
                 why_not(&inst, n)
             } else {
-                (
-                    Reason::DayFull,
-                    day_full(&inst, &fits_alone[n], &self.routes, n),
-                )
+                day_full(&inst, &fits_alone[n], &self.routes, n)
             }
         });
         for slot in &mut found {
