@@ -128,6 +128,8 @@ pub(crate) struct Loaded {
     pub model: Box<dyn TravelModel>,
     pub region: Region,
     pub options: OptionsDoc,
+    /// Whether `model` is the region's road model (maps then draw drives along its roads).
+    pub on_roads: bool,
 }
 
 /// Reads the bookings and therapists (two files, or one JSON problem) and builds the problem
@@ -195,6 +197,7 @@ pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure>
             )))
         }
     };
+    let on_roads = input.matrix.is_none() && matches!(travel, Travel::Road);
     let model: Box<dyn TravelModel> = match (&input.matrix, travel) {
         (Some(path), _) => Box::new(ExternalMatrix::read(path, &problem)?),
         (None, Travel::Road) => Box::new(region.road_model()),
@@ -206,6 +209,7 @@ pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure>
         model,
         region,
         options,
+        on_roads,
     })
 }
 

@@ -279,6 +279,11 @@ enum Format {
     Mileage,
     /// iCalendar (RFC 5545): visits, drives and lunch as events with stable UIDs.
     Ics,
+    /// A self-contained SVG map: service areas, main roads, each route along the roads with
+    /// numbered stops, and a timeline per therapist-day.
+    Svg,
+    /// The same geometry as GeoJSON: routes as LineStrings along the roads, stops as Points.
+    Geojson,
 }
 
 fn parse_point(s: &str) -> Result<Location, String> {
@@ -418,7 +423,8 @@ fn run(command: Command) -> Result<(), Failure> {
                 file,
                 model,
                 options,
-                ..
+                region,
+                on_roads,
             } = load(&bookings, &input)?;
             let bar = progress::ProgressDisplay::on_terminal(started);
             let opts = SolveOptions {
@@ -439,6 +445,15 @@ fn run(command: Command) -> Result<(), Failure> {
                 Format::Csv => housecall_io::write_plan_csv(&problem, &plan),
                 Format::Mileage => housecall_io::write_mileage_csv(&plan),
                 Format::Ics => housecall_io::write_ics(&problem, &plan, &file)?,
+                Format::Svg | Format::Geojson => {
+                    let roads = on_roads.then(|| region.road_model());
+                    match format {
+                        Format::Svg => {
+                            housecall_region::plan_svg(&region, &problem, &plan, roads.as_ref())
+                        }
+                        _ => housecall_region::plan_geojson(&problem, &plan, roads.as_ref()),
+                    }
+                }
             };
             write_out(out.as_deref(), &text)
         }

@@ -11,6 +11,7 @@
 
 mod areas;
 mod gazetteer;
+mod map;
 mod osm;
 mod profiles;
 mod road_model;
@@ -18,6 +19,7 @@ mod roads;
 
 pub use areas::{ServiceArea, ServiceAreas};
 pub use gazetteer::Gazetteer;
+pub use map::{plan_geojson, plan_svg, route_lines, MapView};
 pub use osm::{import_osm, write_region, ImportSummary};
 pub use profiles::SpeedProfiles;
 pub use road_model::{zone_of, Access, RoadModel};

@@ -180,6 +180,66 @@ impl RoadModel {
             .as_ref()
     }
 
+    /// The way a drive from `from` to `to` leaving at `depart` goes, for maps: the door, the
+    /// graph nodes of the fastest path at the speeds of that time, the door; or just the two
+    /// doors when local streets all the way are faster (as [`TravelModel::drive`] decides).
+    pub fn path(&self, from: Location, to: Location, depart: Seconds) -> Vec<Location> {
+        if from == to {
+            return vec![from];
+        }
+        let bin = self
+            .bins
+            .partition_point(|b| *b <= depart)
+            .saturating_sub(1);
+        let (a, b) = (self.snap(from), self.snap(to));
+        let seeds: Vec<(usize, u64, u64)> = a
+            .nodes
+            .iter()
+            .map(|&(n, gap)| {
+                let (ms, m) = self.local(gap, a.zone, bin);
+                (n, ms, m)
+            })
+            .collect();
+        let (tree, parent) = self.graph.shortest_tree(&seeds, &self.edge_ms[bin]);
+        let exit = b
+            .nodes
+            .iter()
+            .filter(|&&(n, _)| tree[n].0 != u64::MAX)
+            .map(|&(n, gap)| {
+                let (ms, m) = self.local(gap, b.zone, bin);
+                ((tree[n].0 + ms, tree[n].1 + m), n)
+            })
+            .min();
+        let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
+            * self.local_factor[bin][a.zone]
+            * 1000.0;
+        let Some(((ms, _), mut n)) = exit else {
+            return vec![from, to];
+        };
+        if great_circle_m(from, to) * local_ms_per_m <= ms as f64 + 2.0 {
+            return vec![from, to];
+        }
+        let mut nodes = vec![n];
+        while parent[n] != usize::MAX {
+            n = parent[n];
+            nodes.push(n);
+        }
+        std::iter::once(from)
+            .chain(
+                nodes
+                    .into_iter()
+                    .rev()
+                    .map(|n| self.graph.nodes[n].location()),
+            )
+            .chain(std::iter::once(to))
+            .collect()
+    }
+
+    /// The road graph the model drives on.
+    pub fn graph(&self) -> &RoadGraph {
+        &self.graph
+    }
+
     /// The matrix cell `(seconds, metres)` of the drive `from` -> `to` at knot `bin`, given
     /// `tr(node)`, the shortest path from `from` to each node of `to`'s snap: the best exit
     /// over those nodes, or local streets all the way when surely faster. The same rule, and

@@ -164,6 +164,27 @@ impl RoadGraph {
     /// node, with edge times in milliseconds from `edge_ms`. Returns `(ms, metres)` per node,
     /// `u64::MAX` where unreachable.
     pub fn shortest_from(&self, seeds: &[(usize, u64, u64)], edge_ms: &[u64]) -> Vec<(u64, u64)> {
+        self.dijkstra(seeds, edge_ms, None)
+    }
+
+    /// [`RoadGraph::shortest_from`] with the tree: `parent[n]` is the node before `n` on its
+    /// shortest path (`usize::MAX` for a seed or an unreachable node).
+    pub fn shortest_tree(
+        &self,
+        seeds: &[(usize, u64, u64)],
+        edge_ms: &[u64],
+    ) -> (Vec<(u64, u64)>, Vec<usize>) {
+        let mut parent = vec![usize::MAX; self.nodes.len()];
+        let best = self.dijkstra(seeds, edge_ms, Some(&mut parent));
+        (best, parent)
+    }
+
+    fn dijkstra(
+        &self,
+        seeds: &[(usize, u64, u64)],
+        edge_ms: &[u64],
+        mut parent: Option<&mut Vec<usize>>,
+    ) -> Vec<(u64, u64)> {
         let mut best = vec![(u64::MAX, u64::MAX); self.nodes.len()];
         let mut heap = BinaryHeap::new();
         for &(n, ms, m) in seeds {
@@ -185,6 +206,9 @@ impl RoadGraph {
                 );
                 if cand < best[to] {
                     best[to] = cand;
+                    if let Some(p) = parent.as_deref_mut() {
+                        p[to] = n;
+                    }
                     heap.push(Reverse((cand.0, cand.1, to)));
                 }
             }
