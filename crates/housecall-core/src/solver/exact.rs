@@ -1,6 +1,7 @@
 //! Exact planning of one shift with few bookings: dynamic programming over subsets with
 //! Pareto labels `(time ready to leave, drive so far)` per `(visited set, last visit, lunch
-//! taken)`. A label dominates another at the same state when it is no later and has driven
+//! taken)`. Heavy-session and driving limits are kept (a subset's count, a label's drive);
+//! rest and hands-on runs are not modelled, so days with them go to the heuristic. A label dominates another at the same state when it is no later and has driven
 //! no more. Every subset of the eligible bookings is reachable, so the best label over all
 //! states serves the most priority with the least driving: a proof of optimality.
 
@@ -66,6 +67,7 @@ pub(crate) fn best_route(inst: &Instance, shift: usize, cands: &[usize]) -> Vec<
         let members = || (0..m).filter(move |&j| mask >> j & 1 == 1);
         let hands_on: i64 = members().map(|j| session[j]).sum();
         let load: i64 = members().map(|j| inst.bookings[cands[j]].demand).sum();
+        let heavy = members().filter(|&j| inst.bookings[cands[j]].heavy).count();
         let (req, weight) = members().fold((0, 0), |(r, w), j| {
             let (dr, dw) = Score::served_value(inst.bookings[cands[j]].priority);
             (r + dr, w + dw)
@@ -94,7 +96,7 @@ pub(crate) fn best_route(inst: &Instance, shift: usize, cands: &[usize]) -> Vec<
                         let at_end = ((lab.time + d).max(la) + ll <= lb.min(s.close)).then_some(d);
                         at_place.into_iter().chain(at_end).min()
                     };
-                    if let Some(d) = close_drive {
+                    if let Some(d) = close_drive.filter(|d| lab.drive + d <= s.max_drive) {
                         let score = Score::new(req, weight, lab.drive + d);
                         if best.as_ref().is_none_or(|(b, _, _)| score < *b) {
                             best = Some((score, here, li));
@@ -107,6 +109,7 @@ pub(crate) fn best_route(inst: &Instance, shift: usize, cands: &[usize]) -> Vec<
                         if mask >> j & 1 == 1
                             || hands_on + session[j] > s.max_hands_on
                             || load + inst.bookings[cands[j]].demand > s.capacity
+                            || heavy + usize::from(inst.bookings[cands[j]].heavy) > s.max_heavy
                         {
                             continue;
                         }
@@ -125,6 +128,9 @@ pub(crate) fn best_route(inst: &Instance, shift: usize, cands: &[usize]) -> Vec<
                                 continue;
                             }
                             let dj = inst.matrix.secs(from, loc(j), t0);
+                            if lab.drive + dj > s.max_drive {
+                                continue;
+                            }
                             let mut ready = t0 + dj;
                             if door == 1 {
                                 let ls = ready.max(la);

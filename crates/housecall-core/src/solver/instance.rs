@@ -32,10 +32,13 @@ pub(crate) struct ShiftData {
 impl ShiftData {
     /// Whether any limit that protects the body is set (heavy sessions, rest, runs, driving).
     pub fn has_body_limits(&self) -> bool {
-        self.max_heavy != usize::MAX
-            || self.min_rest > 0
-            || self.run.is_some()
-            || self.max_drive != i64::MAX
+        self.max_heavy != usize::MAX || self.max_drive != i64::MAX || self.has_rest_limits()
+    }
+
+    /// Whether rest between sessions or hands-on runs are limited (the exact method does not
+    /// model them).
+    pub fn has_rest_limits(&self) -> bool {
+        self.min_rest > 0 || self.run.is_some()
     }
 }
 

@@ -207,11 +207,12 @@ fn solve_with(
         })
         .collect();
     let independent = candidates.iter().all(|&b| shifts_of[b].len() == 1);
-    // The exact method knows windows, lunch and the daily limits, not the body's limits.
+    // The exact method knows windows, lunch, the daily limits, heavy sessions and driving,
+    // not rest between sessions or hands-on runs.
     let exact = opts.method == Method::Auto
         && independent
         && per_shift.iter().all(|c| c.len() <= exact::MAX_EXACT)
-        && inst.shifts.iter().all(|s| !s.has_body_limits());
+        && inst.shifts.iter().all(|s| !s.has_rest_limits());
 
     let routes: Vec<Vec<usize>> = if exact {
         per_shift

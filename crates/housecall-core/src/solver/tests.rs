@@ -100,30 +100,51 @@ fn brute_force(inst: &Instance, cands: &[usize]) -> Score {
     best
 }
 
+/// The exact method's route on the one shift of `p` scores as the brute force's best.
+fn assert_exact_is_best(p: &Problem) {
+    let m = model();
+    let n = p.bookings.len();
+    let inst = Instance::new(p, &m).unwrap();
+    let cands: Vec<usize> = (0..n).collect();
+    let route = exact::best_route(&inst, 0, &cands);
+    let sched = Scheduler {
+        inst: &inst,
+        shift: 0,
+    };
+    let drive = if route.is_empty() {
+        0
+    } else {
+        sched.cost(&route).expect("exact route is feasible").drive
+    };
+    let (r, w) = route.iter().fold((0, 0), |(r, w), &b| {
+        let (dr, dw) = Score::served_value(inst.bookings[b].priority);
+        (r + dr, w + dw)
+    });
+    assert_eq!(Score::new(r, w, drive), brute_force(&inst, &cands));
+}
+
+#[test]
+fn exact_keeps_heavy_and_driving_limits_as_brute_force_does() {
+    let mut rng = SplitMix64::new(7);
+    for _ in 0..60 {
+        let n = 2 + rng.below(5);
+        let mut p = random_day(&mut rng, n);
+        for b in &mut p.bookings {
+            b.heavy = rng.below(2) == 0;
+        }
+        p.therapists[0].max_heavy = Some(rng.below(3) as u32);
+        p.therapists[0].max_drive = Some(Seconds::from_minutes(30 + 15 * rng.below(6) as i64));
+        assert_exact_is_best(&p);
+    }
+}
+
 #[test]
 fn exact_matches_brute_force_on_random_days() {
     let mut rng = SplitMix64::new(42);
-    let m = model();
     for _ in 0..60 {
         let n = 2 + rng.below(5);
         let p = random_day(&mut rng, n);
-        let inst = Instance::new(&p, &m).unwrap();
-        let cands: Vec<usize> = (0..n).collect();
-        let route = exact::best_route(&inst, 0, &cands);
-        let sched = Scheduler {
-            inst: &inst,
-            shift: 0,
-        };
-        let drive = if route.is_empty() {
-            0
-        } else {
-            sched.cost(&route).expect("exact route is feasible").drive
-        };
-        let (r, w) = route.iter().fold((0, 0), |(r, w), &b| {
-            let (dr, dw) = Score::served_value(inst.bookings[b].priority);
-            (r + dr, w + dw)
-        });
-        assert_eq!(Score::new(r, w, drive), brute_force(&inst, &cands));
+        assert_exact_is_best(&p);
     }
 }
 
