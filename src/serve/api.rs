@@ -293,24 +293,45 @@ fn plan_of(value: &Value, prefix: &str) -> Result<Plan, ApiError> {
     housecall_io::parse_plan_json("body", &text).map_err(|e| ApiError::input(e, prefix))
 }
 
+/// Reads the body as `T` and answers with `job` run on a worker; `job` gets the time the
+/// request arrived, for time limits.
+async fn handle<T: DeserializeOwned + Send + 'static>(
+    app: Arc<App>,
+    id: RequestId,
+    req: Body,
+    job: impl FnOnce(&App, T, Instant) -> Answer + Send + 'static,
+) -> Response {
+    let started = Instant::now();
+    let answer = async {
+        let bytes = body(&app, req).await?;
+        let parsed: T = parse(&bytes)?;
+        on_worker(&app, move |app| job(app, parsed, started)).await
+    };
+    respond(&id, answer.await)
+}
+
+/// A problem document's problem, options and travel model.
+fn read_problem<'a>(
+    app: &'a App,
+    doc: &ProblemDoc,
+    prefix: &str,
+) -> Result<(Problem, housecall_io::OptionsDoc, &'a dyn TravelModel), ApiError> {
+    let (problem, options) = problem_of(app, doc, prefix)?;
+    let model = model_of(app, &options, prefix)?;
+    Ok((problem, options, model))
+}
+
 pub(crate) async fn plan_handler(
     State(app): State<Arc<App>>,
     Extension(id): Extension<RequestId>,
     req: Body,
 ) -> Response {
-    let started = Instant::now();
-    let answer = async {
-        let bytes = body(&app, req).await?;
-        let doc: ProblemDoc = parse(&bytes)?;
-        on_worker(&app, move |app| {
-            let (problem, options) = problem_of(app, &doc, "")?;
-            let model = model_of(app, &options, "")?;
-            let plan = solve_checked(&problem, model, &options_of(app, &options, started))?;
-            Ok(housecall_io::write_plan_json(&problem, &plan))
-        })
-        .await
-    };
-    respond(&id, answer.await)
+    handle(app, id, req, |app, doc: ProblemDoc, started| {
+        let (problem, options, model) = read_problem(app, &doc, "")?;
+        let plan = solve_checked(&problem, model, &options_of(app, &options, started))?;
+        Ok(housecall_io::write_plan_json(&problem, &plan))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -332,46 +353,39 @@ pub(crate) async fn slots_handler(
     Extension(id): Extension<RequestId>,
     req: Body,
 ) -> Response {
-    let started = Instant::now();
-    let answer = async {
-        let bytes = body(&app, req).await?;
-        let b: SlotsBody = parse(&bytes)?;
-        on_worker(&app, move |app| {
-            let (problem, options) = problem_of(app, &b.problem, "problem.")?;
-            let model = model_of(app, &options, "problem.")?;
-            let new = housecall_io::read_booking_objects(
-                "body",
-                std::slice::from_ref(&b.new),
-                &|_| "new".to_string(),
-                &RegionLocator(&app.region),
-            )
-            .map_err(|e| ApiError::input(e, ""))?
-            .bookings
-            .pop()
-            .ok_or_else(|| ApiError::invalid(Some("new".into()), "no booking"))?;
-            if problem.booking_index(&new.id).is_some() {
-                return Err(ApiError::invalid(
-                    Some("new.id".into()),
-                    format!("{:?} is already a booking of the problem", new.id),
-                ));
-            }
-            let step = housecall_io::parse_step(b.step_min.unwrap_or(15))
-                .map_err(|e| ApiError::invalid(Some("step_min".into()), e.message))?;
-            let plan = match &b.plan {
-                Some(v) => plan_of(v, "plan.")?,
-                None => solve_checked(&problem, model, &options_of(app, &options, started))?,
-            };
-            let day = Prepared::new(&problem, model, &plan)
-                .map_err(|e| ApiError::invalid(None, e.to_string()))?;
-            let query = SlotQuery::new(step, b.top.unwrap_or(10).clamp(1, 100));
-            let answer = day
-                .slots(&new, &query)
-                .map_err(|e| ApiError::invalid(Some("new".into()), e.to_string()))?;
-            Ok(housecall_io::write_slots_json(&new, &answer))
-        })
-        .await
-    };
-    respond(&id, answer.await)
+    handle(app, id, req, |app, b: SlotsBody, started| {
+        let (problem, options, model) = read_problem(app, &b.problem, "problem.")?;
+        let new = housecall_io::read_booking_objects(
+            "body",
+            std::slice::from_ref(&b.new),
+            &|_| "new".to_string(),
+            &RegionLocator(&app.region),
+        )
+        .map_err(|e| ApiError::input(e, ""))?
+        .bookings
+        .pop()
+        .ok_or_else(|| ApiError::invalid(Some("new".into()), "no booking"))?;
+        if problem.booking_index(&new.id).is_some() {
+            return Err(ApiError::invalid(
+                Some("new.id".into()),
+                format!("{:?} is already a booking of the problem", new.id),
+            ));
+        }
+        let step = housecall_io::parse_step(b.step_min.unwrap_or(15))
+            .map_err(|e| ApiError::invalid(Some("step_min".into()), e.message))?;
+        let plan = match &b.plan {
+            Some(v) => plan_of(v, "plan.")?,
+            None => solve_checked(&problem, model, &options_of(app, &options, started))?,
+        };
+        let day = Prepared::new(&problem, model, &plan)
+            .map_err(|e| ApiError::invalid(None, e.to_string()))?;
+        let query = SlotQuery::new(step, b.top.unwrap_or(10).clamp(1, 100));
+        let answer = day
+            .slots(&new, &query)
+            .map_err(|e| ApiError::invalid(Some("new".into()), e.to_string()))?;
+        Ok(housecall_io::write_slots_json(&new, &answer))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -404,75 +418,68 @@ pub(crate) async fn replan_handler(
     Extension(id): Extension<RequestId>,
     req: Body,
 ) -> Response {
-    let started = Instant::now();
-    let answer = async {
-        let bytes = body(&app, req).await?;
-        let b: ReplanBody = parse(&bytes)?;
-        on_worker(&app, move |app| {
-            let (problem, options) = problem_of(app, &b.problem, "problem.")?;
-            let model = model_of(app, &options, "problem.")?;
-            let plan = plan_of(&b.plan, "plan.")?;
-            let now = housecall_io::parse_clock(&b.now)
-                .map_err(|m| ApiError::invalid(Some("now".into()), m))?;
-            let date = replan_day(&problem, &plan).ok_or_else(|| {
-                ApiError::invalid(
-                    Some("problem.options.date".into()),
-                    "the plan covers several days: name the day to re-plan",
-                )
-            })?;
-            let mut resume = Resume::new(date, now);
-            resume.cancel = b.cancel;
-            resume.add = housecall_io::read_booking_objects(
-                "body",
-                &b.add,
-                &|i| format!("add[{i}]"),
-                &RegionLocator(&app.region),
+    handle(app, id, req, |app, b: ReplanBody, started| {
+        let (problem, options, model) = read_problem(app, &b.problem, "problem.")?;
+        let plan = plan_of(&b.plan, "plan.")?;
+        let now = housecall_io::parse_clock(&b.now)
+            .map_err(|m| ApiError::invalid(Some("now".into()), m))?;
+        let date = replan_day(&problem, &plan).ok_or_else(|| {
+            ApiError::invalid(
+                Some("problem.options.date".into()),
+                "the plan covers several days: name the day to re-plan",
             )
-            .map_err(|e| ApiError::input(e, ""))?
-            .bookings;
-            for (k, m) in b.delay {
-                if !(1..=600).contains(&m) {
-                    return Err(ApiError::invalid(
-                        Some(format!("delay.{k}")),
-                        format!("{m}: expected minutes from 1 to 600"),
-                    ));
-                }
-                resume.delay.push((k, Seconds::from_minutes(m as i64)));
-            }
-            for (k, p) in b.at {
-                if !(p.lat.abs() <= 90.0 && p.lon.abs() <= 180.0) {
-                    return Err(ApiError::invalid(
-                        Some(format!("at.{k}")),
-                        "expected lat -90 to 90 and lon -180 to 180",
-                    ));
-                }
-                resume.at.push((
-                    k,
-                    Location {
-                        lat: p.lat,
-                        lon: p.lon,
-                    },
+        })?;
+        let mut resume = Resume::new(date, now);
+        resume.cancel = b.cancel;
+        resume.add = housecall_io::read_booking_objects(
+            "body",
+            &b.add,
+            &|i| format!("add[{i}]"),
+            &RegionLocator(&app.region),
+        )
+        .map_err(|e| ApiError::input(e, ""))?
+        .bookings;
+        for (k, m) in b.delay {
+            if !(1..=600).contains(&m) {
+                return Err(ApiError::invalid(
+                    Some(format!("delay.{k}")),
+                    format!("{m}: expected minutes from 1 to 600"),
                 ));
             }
-            let opts = options_of(app, &options, started);
-            let again = replan(&problem, model, &opts, &plan, &resume)
-                .map_err(|e| ApiError::invalid(None, e.to_string()))?;
-            let violations = check_resumed(&problem, model, &again.plan, &resume)
-                .map_err(|e| ApiError::invalid(None, e.to_string()))?;
-            if !violations.is_empty() {
-                return Err(ApiError::internal(
-                    "the re-plan failed the checker (a solver bug)",
+            resume.delay.push((k, Seconds::from_minutes(m as i64)));
+        }
+        for (k, p) in b.at {
+            if !(p.lat.abs() <= 90.0 && p.lon.abs() <= 180.0) {
+                return Err(ApiError::invalid(
+                    Some(format!("at.{k}")),
+                    "expected lat -90 to 90 and lon -180 to 180",
                 ));
             }
-            Ok(housecall_io::write_replan_json(
-                &again.problem,
-                &again.plan,
-                &again.changes,
-            ))
-        })
-        .await
-    };
-    respond(&id, answer.await)
+            resume.at.push((
+                k,
+                Location {
+                    lat: p.lat,
+                    lon: p.lon,
+                },
+            ));
+        }
+        let opts = options_of(app, &options, started);
+        let again = replan(&problem, model, &opts, &plan, &resume)
+            .map_err(|e| ApiError::invalid(None, e.to_string()))?;
+        let violations = check_resumed(&problem, model, &again.plan, &resume)
+            .map_err(|e| ApiError::invalid(None, e.to_string()))?;
+        if !violations.is_empty() {
+            return Err(ApiError::internal(
+                "the re-plan failed the checker (a solver bug)",
+            ));
+        }
+        Ok(housecall_io::write_replan_json(
+            &again.problem,
+            &again.plan,
+            &again.changes,
+        ))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -499,27 +506,21 @@ pub(crate) async fn check_handler(
     Extension(id): Extension<RequestId>,
     req: Body,
 ) -> Response {
-    let answer = async {
-        let bytes = body(&app, req).await?;
-        let b: CheckBody = parse(&bytes)?;
-        on_worker(&app, move |app| {
-            let (problem, options) = problem_of(app, &b.problem, "problem.")?;
-            let model = model_of(app, &options, "problem.")?;
-            let plan = plan_of(&b.plan, "plan.")?;
-            let violations: Vec<ViolationDoc> = check(&problem, model, &plan)
-                .into_iter()
-                .map(|v| ViolationDoc {
-                    code: v.code.as_str(),
-                    message: v.message,
-                })
-                .collect();
-            let doc = CheckDoc {
-                valid: violations.is_empty(),
-                violations,
-            };
-            Ok(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
-        })
-        .await
-    };
-    respond(&id, answer.await)
+    handle(app, id, req, |app, b: CheckBody, _| {
+        let (problem, _, model) = read_problem(app, &b.problem, "problem.")?;
+        let plan = plan_of(&b.plan, "plan.")?;
+        let violations: Vec<ViolationDoc> = check(&problem, model, &plan)
+            .into_iter()
+            .map(|v| ViolationDoc {
+                code: v.code.as_str(),
+                message: v.message,
+            })
+            .collect();
+        let doc = CheckDoc {
+            valid: violations.is_empty(),
+            violations,
+        };
+        Ok(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+    })
+    .await
 }

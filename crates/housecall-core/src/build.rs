@@ -94,10 +94,7 @@ impl Booking {
 
     /// Skills the therapist must have (stored lower case).
     pub fn with_skills<S: AsRef<str>>(mut self, skills: impl IntoIterator<Item = S>) -> Self {
-        self.skills = skills
-            .into_iter()
-            .map(|s| s.as_ref().trim().to_ascii_lowercase())
-            .collect();
+        self.skills = lower_case(skills);
         self
     }
 
@@ -204,10 +201,7 @@ impl Therapist {
 
     /// Skills the therapist has (stored lower case).
     pub fn with_skills<S: AsRef<str>>(mut self, skills: impl IntoIterator<Item = S>) -> Self {
-        self.skills = skills
-            .into_iter()
-            .map(|s| s.as_ref().trim().to_ascii_lowercase())
-            .collect();
+        self.skills = lower_case(skills);
         self
     }
 
@@ -258,4 +252,12 @@ impl Therapist {
         self.capacity = Some(capacity);
         self
     }
+}
+
+/// Skills as stored: trimmed, lower case.
+fn lower_case<S: AsRef<str>>(skills: impl IntoIterator<Item = S>) -> Vec<String> {
+    skills
+        .into_iter()
+        .map(|s| s.as_ref().trim().to_ascii_lowercase())
+        .collect()
 }

@@ -35,7 +35,7 @@ pub use solver::{
 };
 pub use time::{Metres, Seconds, TimeWindow};
 pub use travel::{
-    can_meet, great_circle_m, interpolate, make_fifo, Drive, StraightLine, TravelMatrix,
+    can_meet, great_circle_m, interpolate, make_fifo, only_with, Drive, StraightLine, TravelMatrix,
     TravelModel, SHARED,
 };
 pub use validate::ProblemError;

@@ -17,6 +17,16 @@ pub struct Drive {
 /// The group of a location that meets every group, in [`TravelModel::matrix_within`].
 pub const SHARED: u32 = u32::MAX;
 
+/// Groups for [`TravelModel::matrix_within`] in which only the pairs with location `at` meet
+/// (every other location its own group): the drives to and from one new location.
+pub fn only_with(n: usize, at: usize) -> Vec<u32> {
+    let mut groups: Vec<u32> = (0..n as u32).collect();
+    if let Some(g) = groups.get_mut(at) {
+        *g = SHARED;
+    }
+    groups
+}
+
 /// Whether two locations of groups `a` and `b` can meet (see [`TravelModel::matrix_within`]).
 pub fn can_meet(a: u32, b: u32) -> bool {
     a == b || a == SHARED || b == SHARED
@@ -78,10 +88,7 @@ pub trait TravelModel: Sync {
     ) -> TravelMatrix {
         let mut locs = locations.to_vec();
         locs.insert(at, new);
-        let mut groups: Vec<u32> = (0..locs.len() as u32).collect();
-        groups[at] = SHARED;
-        let fresh = self.matrix_within(&locs, &groups);
-        matrix.with_location(at, &fresh)
+        matrix.with_location(at, &self.matrix_within(&locs, &only_with(locs.len(), at)))
     }
 
     /// A short name for the model, shown in plans.

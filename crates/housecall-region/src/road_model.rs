@@ -13,7 +13,7 @@
 use crate::profiles::SpeedProfiles;
 use crate::roads::RoadGraph;
 use housecall_core::{
-    can_meet, great_circle_m, interpolate, make_fifo, Drive, Location, Metres, Seconds,
+    can_meet, great_circle_m, interpolate, make_fifo, only_with, Drive, Location, Metres, Seconds,
     TravelMatrix, TravelModel, SHARED,
 };
 use rayon::prelude::*;
@@ -534,9 +534,8 @@ impl TravelModel for RoadModel {
         let mut locs = locations.to_vec();
         locs.insert(at, new);
         let Some(table) = self.all_pairs() else {
-            let mut groups: Vec<u32> = (0..locs.len() as u32).collect();
-            groups[at] = SHARED;
-            return matrix.with_location(at, &self.matrix_within(&locs, &groups));
+            return matrix
+                .with_location(at, &self.matrix_within(&locs, &only_with(locs.len(), at)));
         };
         let (n, nb) = (locs.len(), self.bins.len());
         let snaps: Vec<Snap> = locs.iter().map(|&l| self.snap(l)).collect();
