@@ -5,6 +5,17 @@ use crate::model::{AreaRule, Booking, Location, Lunch, Precision, Priority, Ther
 use crate::time::{Seconds, TimeWindow};
 use chrono::{NaiveDate, Weekday};
 
+/// The seven days of the week, Monday first.
+pub const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
 impl Booking {
     /// A required booking at `location` with a session of `session`, startable any time in
     /// the shift on any planned day, by any therapist, not heavy; `id` must be unique in the
@@ -144,15 +155,7 @@ impl Therapist {
             max_hands_on: None,
             skills: Vec::new(),
             off: Vec::new(),
-            days: vec![
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ],
+            days: WEEK.to_vec(),
             areas: None,
             capacity: None,
             max_heavy: None,

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod build;
+pub use build::WEEK;
 mod check;
 mod model;
 mod plan;

@@ -355,15 +355,7 @@ fn fits_in(lunch: &Lunch, shift: TimeWindow) -> bool {
     to - from >= lunch.duration
 }
 
-const ALL_DAYS: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
+use housecall_core::WEEK as ALL_DAYS;
 
 pub(crate) fn weekday(s: &str) -> Option<Weekday> {
     let s = s.trim().to_ascii_lowercase();

@@ -37,6 +37,18 @@ pub(crate) struct State {
     pub unassigned: Vec<usize>,
 }
 
+impl State {
+    /// No visits on any of `shifts` routes, nothing unassigned yet.
+    fn empty(shifts: usize) -> Self {
+        State {
+            routes: vec![Vec::new(); shifts],
+            costs: vec![EMPTY; shifts],
+            stamps: vec![0; shifts],
+            unassigned: Vec::new(),
+        }
+    }
+}
+
 pub(crate) struct Search<'a, 'p> {
     inst: &'a Instance<'p>,
     /// Shifts each booking may be placed on (eligible and feasible alone).
