@@ -123,6 +123,9 @@ enum ReplanFormat {
     Table,
     /// The JSON plan with a `changes` list.
     Json,
+    /// iCalendar: the re-planned day's events (SEQUENCE: the minute of --now, so that they
+    /// supersede the morning's), and the visits it no longer has as CANCELLED events.
+    Ics,
 }
 
 pub(crate) fn run(a: ReplanArgs) -> Result<(), Failure> {
@@ -184,6 +187,13 @@ pub(crate) fn run(a: ReplanArgs) -> Result<(), Failure> {
         ReplanFormat::Json => {
             housecall_io::write_replan_json(&again.problem, &again.plan, &again.changes)
         }
+        ReplanFormat::Ics => housecall_io::write_replan_ics(
+            &again.problem,
+            &again.plan,
+            &plan,
+            &loaded.file,
+            (resume.now.0 / 60) as u32,
+        )?,
     };
     write_out(a.out.as_deref(), &text)
 }

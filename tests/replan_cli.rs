@@ -185,3 +185,56 @@ fn bad_replan_requests_are_clear_errors() {
         assert!(r.stderr.contains(&expect), "{extra:?}: {}", r.stderr);
     }
 }
+
+#[test]
+fn a_replanned_calendar_cancels_what_the_day_no_longer_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = planned(dir.path());
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    let cancel = visits(&doc)
+        .into_iter()
+        .find(|v| v.2.as_str() > "13:00")
+        .unwrap()
+        .0;
+    let r = housecall(&[
+        "replan",
+        DAY,
+        &plan,
+        "--therapists",
+        PRACTICE,
+        "--now",
+        "11:50",
+        "--cancel",
+        &cancel,
+        "--format",
+        "ics",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cal = ical::IcalParser::new(r.stdout.as_bytes())
+        .next()
+        .unwrap()
+        .unwrap();
+    let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+        e.properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    let cancelled: Vec<_> = cal
+        .events
+        .iter()
+        .filter(|e| prop(e, "STATUS") == "CANCELLED")
+        .map(|e| prop(e, "UID"))
+        .collect();
+    assert_eq!(
+        cancelled,
+        [
+            format!("2026-12-01-drive-to-{cancel}@housecall"),
+            format!("2026-12-01-visit-{cancel}@housecall")
+        ]
+    );
+    // Every event supersedes the morning's (SEQUENCE 0): the minute of --now.
+    assert!(cal.events.iter().all(|e| prop(e, "SEQUENCE") == "710"));
+}

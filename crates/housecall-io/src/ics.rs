@@ -19,6 +19,58 @@ pub fn write_ics(
     plan: &Plan,
     file: &BookingsFile,
 ) -> Result<String, InputError> {
+    Ok(calendar(problem, plan, file, 0)?.done().to_string())
+}
+
+/// A re-planned day as iCalendar: the events of `plan`, all with `SEQUENCE` `sequence` (e.g.
+/// the minute of the day it was re-planned, so that a later re-plan supersedes an earlier one),
+/// and every visit of `old` that `plan` no longer has as a `CANCELLED` event with its old UID
+/// and times, so that importing the file removes it from the calendar instead of leaving it.
+pub fn write_replan_ics(
+    problem: &Problem,
+    plan: &Plan,
+    old: &Plan,
+    file: &BookingsFile,
+    sequence: u32,
+) -> Result<String, InputError> {
+    let mut cal = calendar(problem, plan, file, sequence)?;
+    for it in &old.itineraries {
+        let Some(date) = it.date else { continue };
+        let mut leave = it.leave;
+        for v in it.visits() {
+            let still = plan
+                .itineraries
+                .iter()
+                .any(|n| n.visits().any(|x| x.booking == v.booking));
+            if !still {
+                for (what, start, end) in [
+                    (format!("drive-to-{}", v.booking), leave, v.arrival),
+                    (format!("visit-{}", v.booking), v.start, v.end),
+                ] {
+                    cal.push(
+                        Event::new()
+                            .uid(&format!("{date}-{what}@housecall"))
+                            .summary(&format!("Cancelled: booking {}", v.booking))
+                            .status(icalendar::EventStatus::Cancelled)
+                            .sequence(sequence)
+                            .starts(clock(date, start))
+                            .ends(clock(date, end))
+                            .done(),
+                    );
+                }
+            }
+            leave = v.departure;
+        }
+    }
+    Ok(cal.done().to_string())
+}
+
+fn calendar(
+    problem: &Problem,
+    plan: &Plan,
+    file: &BookingsFile,
+    sequence: u32,
+) -> Result<Calendar, InputError> {
     let places = place_labels(problem, file);
     let booking = |id: &str| problem.booking_index(id);
     let mut cal = Calendar::new();
@@ -51,6 +103,7 @@ pub fn write_ics(
                     cal.push(
                         Event::new()
                             .uid(&uid(&format!("drive-to-{}", v.booking)))
+                            .sequence(sequence)
                             .summary(&format!("Drive to {client} ({drive})"))
                             .starts(at(leave))
                             .ends(at(v.arrival))
@@ -70,6 +123,7 @@ pub fn write_ics(
                     cal.push(
                         Event::new()
                             .uid(&uid(&format!("visit-{}", v.booking)))
+                            .sequence(sequence)
                             .summary(&format!("{treatment} - {client}"))
                             .location(place)
                             .description(&description)
@@ -83,6 +137,7 @@ pub fn write_ics(
                     cal.push(
                         Event::new()
                             .uid(&uid(&format!("lunch-{}", it.therapist)))
+                            .sequence(sequence)
                             .summary("Lunch")
                             .starts(at(l.start))
                             .ends(at(l.end))
@@ -95,13 +150,14 @@ pub fn write_ics(
         cal.push(
             Event::new()
                 .uid(&uid(&format!("drive-home-{}", it.therapist)))
+                .sequence(sequence)
                 .summary(&format!("Drive home ({drive})"))
                 .starts(at(leave))
                 .ends(at(it.back))
                 .done(),
         );
     }
-    Ok(cal.done().to_string())
+    Ok(cal)
 }
 
 /// The local date and time `t` seconds after midnight of `date` (past midnight goes on into

@@ -28,7 +28,7 @@ pub use bookings::{parse_bookings, read_bookings_file, BookingsFile, Coordinates
 pub use clock::{parse_clock, parse_window, parse_windows};
 pub use error::InputError;
 pub use external::ExternalMatrix;
-pub use ics::write_ics;
+pub use ics::{write_ics, write_replan_ics};
 pub use matrix::{named_locations, write_matrix_csv};
 pub use mileage::write_mileage_csv;
 pub use plan_json::{
