@@ -228,6 +228,12 @@ fn with_added(problem: &Problem, resume: &Resume) -> Result<Problem, ProblemErro
 fn apply_delays(plan: &Plan, resume: &Resume) -> Result<Plan, ProblemError> {
     let mut out = plan.clone();
     for (id, extra) in &resume.delay {
+        if extra.0 <= 0 || extra.0 > 86_400 {
+            return Err(bad(format!(
+                "--delay {id}: {} s; a visit runs long by a positive time of at most a day",
+                extra.0
+            )));
+        }
         let visit = out
             .itineraries
             .iter_mut()

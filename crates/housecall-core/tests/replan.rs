@@ -141,3 +141,16 @@ fn bad_requests_are_errors_not_panics() {
         .to_string()
         .contains("already a booking"));
 }
+
+#[test]
+fn a_delay_must_be_a_positive_time() {
+    let mut r = Lcg(31);
+    let model = RushHour;
+    let p = day(&mut r, 6);
+    let plan = solve(&p, &model, &opts()).unwrap();
+    let first = visits(&plan)[0].clone();
+    let mut resume = Resume::new(None, first.2 + Seconds(60));
+    resume.delay.push((first.0.clone(), Seconds(-600)));
+    let e = replan(&p, &model, &opts(), &plan, &resume).unwrap_err();
+    assert!(e.to_string().contains("positive time"), "{e}");
+}
