@@ -38,31 +38,13 @@ struct Planned {
 
 impl Planned {
     fn visits(&self) -> Vec<(String, i64, i64)> {
-        self.doc["routes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|r| r["stops"].as_array().unwrap().iter())
-            .filter(|s| s["kind"] == "visit")
-            .map(|s| {
-                (
-                    s["booking"].as_str().unwrap().to_string(),
-                    s["start_s"].as_i64().unwrap(),
-                    s["end_s"].as_i64().unwrap(),
-                )
-            })
+        planned_visits(&self.doc)
+            .into_iter()
+            .map(|v| (v.booking, v.start_s, v.end_s))
             .collect()
     }
     fn unassigned(&self) -> Vec<(String, String, String)> {
-        self.doc["unassigned"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| {
-                let s = |k: &str| u[k].as_str().unwrap().to_string();
-                (s("booking"), s("reason"), s("detail"))
-            })
-            .collect()
+        unassigned_of(&self.doc)
     }
 }
 
@@ -185,20 +167,7 @@ fn slots_keep_the_limits() {
     let dir = tempfile::tempdir().unwrap();
     let b = write(dir.path(), "day.csv", format!("{HEAD}h1,A,43.70,-79.72,Deep Tissue Massage,,\nh2,B,43.705,-79.74,Sports Massage Therapy,,\n"));
     let t = write(dir.path(), "team.toml", team("max_heavy_per_day = 2"));
-    let ask = |new: &str| {
-        let r = housecall(&[
-            "slots",
-            &b,
-            "--therapists",
-            &t,
-            "--new",
-            new,
-            "--format",
-            "json",
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()
-    };
+    let ask = |new: &str| slots_json(&b, &t, new);
     let heavy = ask("lat=43.70,lon=-79.70,treatment=Deep Tissue Massage");
     assert!(heavy["slots"].as_array().unwrap().is_empty());
     assert_eq!(heavy["none"]["reason"], "heavy_limit");

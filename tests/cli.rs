@@ -451,13 +451,7 @@ fn calendar_matches_the_plan_with_stable_uids() {
                 .next()
                 .expect("one calendar")
                 .expect("valid iCalendar");
-            let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
-                e.properties
-                    .iter()
-                    .find(|p| p.name == name)
-                    .and_then(|p| p.value.clone())
-                    .unwrap_or_default()
-            };
+            let prop = ical_prop;
             let mut uids: Vec<String> = cal.events.iter().map(|e| prop(e, "UID")).collect();
             let mut expected = 0;
             for route in plan["routes"].as_array().unwrap() {

@@ -7,30 +7,9 @@ use common::*;
 const HEAD: &str = "id,client,lat,lon,treatment,window,date,priority,therapist,confirmed_start\n";
 
 fn visits(doc: &serde_json::Value) -> Vec<(String, String)> {
-    doc["routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|it| it["stops"].as_array().unwrap().iter())
-        .filter(|s| s["kind"] == "visit")
-        .map(|s| {
-            (
-                s["booking"].as_str().unwrap().to_string(),
-                s["start"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn unassigned(doc: &serde_json::Value) -> Vec<(String, String, String)> {
-    doc["unassigned"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| {
-            let s = |k: &str| u[k].as_str().unwrap().to_string();
-            (s("booking"), s("reason"), s("detail"))
-        })
+    planned_visits(doc)
+        .into_iter()
+        .map(|v| (v.booking, v.start))
         .collect()
 }
 
@@ -65,7 +44,7 @@ fn a_confirmed_visit_keeps_its_time_and_outranks_required_bookings() {
         "{:?}",
         visits(&doc)
     );
-    assert!(unassigned(&doc).iter().all(|u| u.0 != "cf1"));
+    assert!(unassigned_of(&doc).iter().all(|u| u.0 != "cf1"));
 }
 
 #[test]
@@ -85,7 +64,7 @@ fn confirmed_visits_that_clash_are_confirmed_conflict_never_day_full() {
         "r1".into(),
         v.iter().find(|x| x.0 == "r1").unwrap().1.clone()
     )));
-    let u = unassigned(&doc);
+    let u = unassigned_of(&doc);
     assert_eq!(u.len(), 1, "{u:?}");
     let (id, reason, detail) = &u[0];
     assert!(id == "c1" || id == "c2");
@@ -104,7 +83,7 @@ fn a_confirmed_time_that_cannot_be_reached_is_a_conflict_with_numbers() {
     let csv = format!("{HEAD}c1,A,43.55,-79.60,Swedish Massage,,2026-12-01,,maya,08:35\n");
     let path = write(dir.path(), "day.csv", csv);
     let doc = plan_and_check(dir.path(), &path, THERAPISTS, &[]);
-    let u = unassigned(&doc);
+    let u = unassigned_of(&doc);
     assert_eq!(u[0].1, "confirmed_conflict");
     assert!(u[0].2.contains("confirmed for 08:35"), "{}", u[0].2);
     assert!(u[0].2.contains("earliest start"), "{}", u[0].2);

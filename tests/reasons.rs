@@ -10,16 +10,7 @@ fn unassigned(bookings: &str, therapists: &str) -> Vec<(String, String, String)>
     let dir = tempfile::tempdir().unwrap();
     let b = write(dir.path(), "bookings.csv", bookings);
     let t = write(dir.path(), "team.toml", therapists);
-    let doc = plan_and_check(dir.path(), &b, &t, &[]);
-    doc["unassigned"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| {
-            let s = |k: &str| u[k].as_str().unwrap().to_string();
-            (s("booking"), s("reason"), s("detail"))
-        })
-        .collect()
+    unassigned_of(&plan_and_check(dir.path(), &b, &t, &[]))
 }
 
 const OAKVILLE: &str = "43.4675,-79.6877";

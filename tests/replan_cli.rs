@@ -14,24 +14,9 @@ fn planned(dir: &std::path::Path) -> String {
 
 /// The visits of a plan document as (booking, therapist, start).
 fn visits(doc: &serde_json::Value) -> Vec<(String, String, String)> {
-    doc["routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| {
-            r["stops"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|s| s["kind"] == "visit")
-                .map(move |s| {
-                    (
-                        s["booking"].as_str().unwrap().to_string(),
-                        r["therapist"].as_str().unwrap().to_string(),
-                        s["start"].as_str().unwrap().to_string(),
-                    )
-                })
-        })
+    planned_visits(doc)
+        .into_iter()
+        .map(|v| (v.booking, v.therapist, v.start))
         .collect()
 }
 
@@ -215,13 +200,7 @@ fn a_replanned_calendar_cancels_what_the_day_no_longer_has() {
         .next()
         .unwrap()
         .unwrap();
-    let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
-        e.properties
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(|p| p.value.clone())
-            .unwrap_or_default()
-    };
+    let prop = ical_prop;
     let cancelled: Vec<_> = cal
         .events
         .iter()

@@ -16,20 +16,9 @@ const REQUEST: &str = "id=N1,postal_code=L6P 2R1,treatment=Deep Tissue Massage,w
 fn every_suggestion_booked_as_confirmed_is_planned_at_its_time() {
     let dir = tempfile::tempdir().unwrap();
     let day = write(dir.path(), "day.csv", LIGHT_DAY);
-    let r = housecall(&[
-        "slots",
-        &day,
-        "--therapists",
-        PRACTICE,
-        "--new",
-        REQUEST,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = slots_json(&day, PRACTICE, REQUEST);
     let slots = doc["slots"].as_array().unwrap();
-    assert_eq!(slots.len(), 10, "{}", r.stdout);
+    assert_eq!(slots.len(), 10, "{doc}");
     assert!(doc["none"].is_null());
     let mut last = (i64::MIN, i64::MIN);
     for slot in slots {
@@ -94,19 +83,8 @@ fn the_table_and_the_reasons_when_nothing_fits() {
         ),
         ("lat=44.5,lon=-81.0", "outside_service_area"),
     ] {
-        let r = housecall(&[
-            "slots",
-            &day,
-            "--therapists",
-            PRACTICE,
-            "--new",
-            new,
-            "--format",
-            "json",
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        assert_eq!(doc["none"]["reason"], reason, "{new}: {}", r.stdout);
+        let doc = slots_json(&day, PRACTICE, new);
+        assert_eq!(doc["none"]["reason"], reason, "{new}: {doc}");
         assert!(doc["slots"].as_array().unwrap().is_empty());
     }
 }

@@ -114,3 +114,72 @@ pub fn housecall_with_stdin(args: &[&str], input: &str) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// A visit of a JSON plan document.
+pub struct PlannedVisit {
+    pub booking: String,
+    pub therapist: String,
+    /// `HH:MM`.
+    pub start: String,
+    pub start_s: i64,
+    pub end_s: i64,
+}
+
+/// The visits of a JSON plan document, route by route.
+pub fn planned_visits(doc: &serde_json::Value) -> Vec<PlannedVisit> {
+    let mut out = Vec::new();
+    for route in doc["routes"].as_array().unwrap() {
+        for s in route["stops"].as_array().unwrap() {
+            if s["kind"] != "visit" {
+                continue;
+            }
+            out.push(PlannedVisit {
+                booking: s["booking"].as_str().unwrap().to_string(),
+                therapist: route["therapist"].as_str().unwrap().to_string(),
+                start: s["start"].as_str().unwrap().to_string(),
+                start_s: s["start_s"].as_i64().unwrap(),
+                end_s: s["end_s"].as_i64().unwrap(),
+            });
+        }
+    }
+    out
+}
+
+/// The unassigned entries of a JSON plan document as `(id, reason, detail)`.
+pub fn unassigned_of(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    doc["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let s = |k: &str| u[k].as_str().unwrap().to_string();
+            (s("booking"), s("reason"), s("detail"))
+        })
+        .collect()
+}
+
+/// Runs `housecall slots BOOKINGS --therapists TEAM --new NEW --format json`, asserts it
+/// succeeds, and returns the answer.
+pub fn slots_json(bookings: &str, team: &str, new: &str) -> serde_json::Value {
+    let r = housecall(&[
+        "slots",
+        bookings,
+        "--therapists",
+        team,
+        "--new",
+        new,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+/// The value of property `name` of an iCalendar event, or "".
+pub fn ical_prop(e: &ical::parser::ical::component::IcalEvent, name: &str) -> String {
+    e.properties
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.clone())
+        .unwrap_or_default()
+}
