@@ -173,30 +173,15 @@ pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure>
             );
         }
     }
-    let problem = Problem::new(
-        file.bookings.clone(),
-        therapists,
+    let problem = planned_days(
+        Problem::new(file.bookings.clone(), therapists, None),
         input.date.or(options.date),
-    );
-    let problem = match (input.from.or(options.from), input.to.or(options.to)) {
-        (None, None) => problem,
-        (Some(first), Some(last)) => problem.with_days(days_between(first, last)?),
-        _ => {
-            return Err(Failure::Input(format!(
-                "{bookings}: options.from and options.to go together"
-            )))
-        }
-    };
-    let travel = match (input.travel, options.travel.as_deref()) {
-        (Some(t), _) => t,
-        (None, None | Some("road")) => Travel::Road,
-        (None, Some("straight-line")) => Travel::StraightLine,
-        (None, Some(other)) => {
-            return Err(Failure::Input(format!(
-                "{bookings}: options.travel {other:?}: expected \"road\" or \"straight-line\""
-            )))
-        }
-    };
+        input.from.or(options.from),
+        input.to.or(options.to),
+    )
+    .map_err(|m| Failure::Input(format!("{bookings}: {m}")))?;
+    let travel = travel_of(input.travel, &options)
+        .map_err(|m| Failure::Input(format!("{bookings}: {m}")))?;
     let on_roads = input.matrix.is_none() && matches!(travel, Travel::Road);
     let model: Box<dyn TravelModel> = match (&input.matrix, travel) {
         (Some(path), _) => Box::new(ExternalMatrix::read(path, &problem)?),
@@ -213,15 +198,41 @@ pub(crate) fn load(bookings: &str, input: &InputArgs) -> Result<Loaded, Failure>
     })
 }
 
-/// Every day from `first` to `last`, at most 62 of them.
-fn days_between(first: NaiveDate, last: NaiveDate) -> Result<Vec<NaiveDate>, Failure> {
-    let n = (last - first).num_days();
-    if !(0..62).contains(&n) {
-        return Err(Failure::Input(format!(
-            "--from {first} --to {last}: expected a last day on or after the first, at most 62 days later"
-        )));
+/// `problem` planned on `date`, or on every day from `from` to `to` (at most 62), or on the
+/// days its bookings name; the flags or a JSON problem's options, for the CLI and the service.
+pub(crate) fn planned_days(
+    problem: Problem,
+    date: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Problem, String> {
+    match (date, from, to) {
+        (None, None, None) => Ok(problem),
+        (Some(d), None, None) => Ok(problem.with_days(vec![d])),
+        (None, Some(first), Some(last)) => {
+            let n = (last - first).num_days();
+            if !(0..62).contains(&n) {
+                return Err(format!(
+                    "--from {first} --to {last}: expected a last day on or after the first, at most 62 days later"
+                ));
+            }
+            Ok(problem.with_days(first.iter_days().take(n as usize + 1).collect()))
+        }
+        (Some(_), _, _) => Err("give a date, or from and to, not both".into()),
+        _ => Err("options.from and options.to go together".into()),
     }
-    Ok(first.iter_days().take(n as usize + 1).collect())
+}
+
+/// The travel model named by the flag, else by a JSON problem's options (road by default).
+pub(crate) fn travel_of(flag: Option<Travel>, options: &OptionsDoc) -> Result<Travel, String> {
+    match (flag, options.travel.as_deref()) {
+        (Some(t), _) => Ok(t),
+        (None, None | Some("road")) => Ok(Travel::Road),
+        (None, Some("straight-line")) => Ok(Travel::StraightLine),
+        (None, Some(other)) => Err(format!(
+            "options.travel {other:?}: expected \"road\" or \"straight-line\""
+        )),
+    }
 }
 
 /// The text of a file, or of standard input for `-`.

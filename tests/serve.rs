@@ -387,3 +387,38 @@ fn sigterm_finishes_the_requests_in_flight() {
     // No new connections after it stopped.
     assert!(client().get(format!("{}/v1/health", s.url)).send().is_err());
 }
+
+#[test]
+fn a_week_problem_is_planned_over_its_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("week.json");
+    let r = housecall(&[
+        "convert",
+        "data/examples/week-35.csv",
+        "--therapists",
+        "data/examples/week-therapist.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut week: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    week["options"] = json!({"from": "2026-12-07", "to": "2026-12-11", "iterations": 30});
+    let s = Server::start(&[]);
+    let (status, plan, _) = s.post("/v1/plan", &week);
+    assert_eq!(status, 200, "{plan}");
+    let mut dates: Vec<&str> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["date"].as_str().unwrap())
+        .collect();
+    dates.dedup();
+    assert_eq!(
+        dates,
+        ["2026-12-07", "2026-12-08", "2026-12-10", "2026-12-11"]
+    );
+    week["options"] = json!({"from": "2026-12-07"});
+    let (status, err, _) = s.post("/v1/plan", &week);
+    assert_eq!(status, 400);
+    assert_eq!(err["path"], "options", "{err}");
+}

@@ -2,7 +2,7 @@
 //! the JSON paths the CLI names.
 
 use super::{App, RequestId};
-use crate::input::{resolve_areas, RegionLocator};
+use crate::input::{planned_days, resolve_areas, travel_of, RegionLocator, Travel};
 use axum::body::{Body, Bytes};
 use axum::extract::{Extension, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -233,7 +233,14 @@ fn problem_of(
             }
         },
     )?;
-    let problem = Problem::new(read.bookings.bookings, therapists, read.options.date);
+    let o = &read.options;
+    let problem = planned_days(
+        Problem::new(read.bookings.bookings, therapists, None),
+        o.date,
+        o.from,
+        o.to,
+    )
+    .map_err(|m| ApiError::invalid(Some(format!("{prefix}options")), m))?;
     Ok((problem, read.options))
 }
 
@@ -243,12 +250,12 @@ fn model_of<'a>(
     options: &housecall_io::OptionsDoc,
     prefix: &str,
 ) -> Result<&'a dyn TravelModel, ApiError> {
-    match options.travel.as_deref() {
-        None | Some("road") => Ok(&app.road),
-        Some("straight-line") => Ok(&app.straight),
-        Some(other) => Err(ApiError::invalid(
+    match travel_of(None, options) {
+        Ok(Travel::Road) => Ok(&app.road),
+        Ok(Travel::StraightLine) => Ok(&app.straight),
+        Err(m) => Err(ApiError::invalid(
             Some(format!("{prefix}options.travel")),
-            format!("{other:?}: expected \"road\" or \"straight-line\""),
+            m,
         )),
     }
 }
