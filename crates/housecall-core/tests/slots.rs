@@ -13,6 +13,15 @@ fn fast_slots_agree_with_brute_force() {
     let mut compared = 0;
     for round in 0..24 {
         let mut p = day(&mut r, 6 + round % 8);
+        if round % 3 == 1 {
+            // Body limits on the therapist with lunch: rest between sessions, a hands-on
+            // run limit, a driving limit.
+            let ann = p.therapists[0].clone();
+            p.therapists[0] = ann
+                .with_min_rest(Seconds::from_minutes(10))
+                .with_max_run(Seconds::from_minutes(100), Seconds::from_minutes(20))
+                .with_max_drive(Seconds::from_minutes(100));
+        }
         let model = RushHour;
         let plan = solve(&p, &model, &opts()).unwrap();
         // Confirm two served visits where they are, so that they must stay.

@@ -48,9 +48,21 @@ pub(crate) struct Timed {
     pub cost: RouteCost,
 }
 
+/// Where a forward simulation stands between two steps: free at `t` at location `prev`,
+/// with `drive` seconds driven, the last session ended at `last_end` and `run` seconds of
+/// sessions in the current run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Walk {
+    pub t: i64,
+    pub prev: usize,
+    pub drive: i64,
+    pub last_end: Option<i64>,
+    pub run: i64,
+}
+
 /// Why a simulation failed, and at which node (0 = start, k = k-th visit, n + 1 = end).
-#[derive(Clone, Copy, Debug)]
-enum Fail {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fail {
     /// Lunch could not fit in its window at the chosen gap (nor at any later one).
     LunchLate,
     /// A window, or the end of the shift, was missed at this node.
@@ -89,6 +101,18 @@ impl Scheduler<'_, '_> {
         }
     }
 
+    /// Where a simulation of the shift's route stands before its first step, leaving at
+    /// `depart`.
+    pub fn walk(&self, depart: i64) -> Walk {
+        Walk {
+            t: depart,
+            prev: self.inst.shifts[self.shift].start_loc,
+            drive: 0,
+            last_end: None,
+            run: 0,
+        }
+    }
+
     fn simulate(
         &self,
         seq: &[usize],
@@ -96,123 +120,154 @@ impl Scheduler<'_, '_> {
         lunch: LunchAt,
         mut record: Option<&mut Timed>,
     ) -> Result<RouteCost, Fail> {
+        let mut w = self.walk(depart);
+        for k in 0..=seq.len() {
+            if let Some(c) = self.step(&mut w, seq, k, lunch, record.as_deref_mut())? {
+                return self.within_drive(c);
+            }
+        }
+        unreachable!("the walk ends at k == seq.len()")
+    }
+
+    /// The day's driving limit, checked once the day is over.
+    #[inline]
+    pub fn within_drive(&self, c: RouteCost) -> Result<RouteCost, Fail> {
+        if c.drive > self.inst.shifts[self.shift].max_drive {
+            Err(Fail::Drive)
+        } else {
+            Ok(c)
+        }
+    }
+
+    /// Step `k` of a simulation of `seq` with lunch at `lunch`: lunch if it is taken before
+    /// this drive, the drive to node `k` (the end place when `k == seq.len()`), lunch if it
+    /// is taken at that door, and the session there. At the end place, the day's cost
+    /// (before the driving limit, which [`Scheduler::within_drive`] checks).
+    #[inline(always)]
+    pub fn step(
+        &self,
+        w: &mut Walk,
+        seq: &[usize],
+        k: usize,
+        lunch: LunchAt,
+        mut record: Option<&mut Timed>,
+    ) -> Result<Option<RouteCost>, Fail> {
         let inst = self.inst;
         let s = &inst.shifts[self.shift];
         let n = seq.len();
         let (la, lb, ll) = s.lunch.unwrap_or((0, 0, 0));
-        let mut t = depart;
-        let mut prev = s.start_loc;
-        let mut drive = 0;
-        // The end of the last session and the session time of the run it closes.
-        let mut last_end: Option<i64> = None;
-        let mut run = 0;
-        #[allow(clippy::needless_range_loop)] // k also names the gaps and the end node
-        for k in 0..=n {
-            if lunch == LunchAt::Place(k) {
-                let ls = t.max(la);
-                if ls + ll > lb {
-                    return Err(Fail::LunchLate);
-                }
-                t = ls + ll;
-                if let Some(r) = record.as_deref_mut() {
-                    r.lunch = Some((lunch, ls, t));
-                    match k {
-                        0 => r.leave = t,
-                        _ => r.stops[k - 1].departure = t,
-                    }
-                }
+        if lunch == LunchAt::Place(k) {
+            let ls = w.t.max(la);
+            if ls + ll > lb {
+                return Err(Fail::LunchLate);
             }
-            let to = if k < n {
-                inst.bookings[seq[k]].loc
-            } else {
-                s.end_loc
-            };
-            let d = inst.matrix.secs(prev, to, t);
-            drive += d;
-            let arrival = t + d;
-            let mut ready = arrival;
-            if lunch == LunchAt::Door(k) {
-                let ls = arrival.max(la);
-                if ls + ll > lb {
-                    return Err(Fail::LunchLate);
-                }
-                ready = ls + ll;
-                if let Some(r) = record.as_deref_mut() {
-                    r.lunch = Some((lunch, ls, ready));
-                }
-            }
-            if k == n {
-                if arrival > s.close || ready > s.close {
-                    return Err(Fail::At(n + 1));
-                }
-                if drive > s.max_drive {
-                    return Err(Fail::Drive);
-                }
-                if let Some(r) = record.as_deref_mut() {
-                    r.return_drive = d;
-                    r.back = arrival;
-                }
-                return Ok(RouteCost {
-                    drive,
-                    finish: ready,
-                });
-            }
-            let bk = &inst.bookings[seq[k]];
-            let setup = bk.setup.unwrap_or(s.setup);
-            // Rest since the last session: set-up may overlap it, the session may not.
-            if let Some(e) = last_end.filter(|_| s.min_rest > 0) {
-                ready = ready.max(e + s.min_rest - setup);
-            }
-            let Some(mut start) = self.session_start(seq[k], ready) else {
-                return Err(Fail::At(k + 1));
-            };
-            if let Some((max_run, gap)) = s.run {
-                let joins = last_end.is_some_and(|e| start - e < gap);
-                if joins && run + bk.session > max_run {
-                    // Too long in a row: a break of `gap` before this session.
-                    let e = last_end.unwrap_or(start);
-                    start = match self.session_start(seq[k], ready.max(e + gap - setup)) {
-                        Some(st) => st,
-                        None => return Err(Fail::At(k + 1)),
-                    };
-                    run = bk.session;
-                } else {
-                    run = if joins { run + bk.session } else { bk.session };
-                }
-                if run > max_run {
-                    return Err(Fail::At(k + 1));
-                }
-            }
-            let end = start + bk.session;
-            last_end = Some(end);
-            t = end + s.packup;
+            w.t = ls + ll;
             if let Some(r) = record.as_deref_mut() {
-                r.stops[k] = StopTimes {
-                    arrival,
-                    start,
-                    end,
-                    departure: t,
-                    drive: d,
+                r.lunch = Some((lunch, ls, w.t));
+                match k {
+                    0 => r.leave = w.t,
+                    _ => r.stops[k - 1].departure = w.t,
+                }
+            }
+        }
+        let to = if k < n {
+            inst.bookings[seq[k]].loc
+        } else {
+            s.end_loc
+        };
+        let d = inst.matrix.secs(w.prev, to, w.t);
+        w.drive += d;
+        let arrival = w.t + d;
+        let mut ready = arrival;
+        if lunch == LunchAt::Door(k) {
+            let ls = arrival.max(la);
+            if ls + ll > lb {
+                return Err(Fail::LunchLate);
+            }
+            ready = ls + ll;
+            if let Some(r) = record.as_deref_mut() {
+                r.lunch = Some((lunch, ls, ready));
+            }
+        }
+        if k == n {
+            if arrival > s.close || ready > s.close {
+                return Err(Fail::At(n + 1));
+            }
+            if let Some(r) = record.as_deref_mut() {
+                r.return_drive = d;
+                r.back = arrival;
+            }
+            return Ok(Some(RouteCost {
+                drive: w.drive,
+                finish: ready,
+            }));
+        }
+        let bk = &inst.bookings[seq[k]];
+        let setup = bk.setup.unwrap_or(s.setup);
+        // Rest since the last session: set-up may overlap it, the session may not.
+        if let Some(e) = w.last_end.filter(|_| s.min_rest > 0) {
+            ready = ready.max(e + s.min_rest - setup);
+        }
+        let Some(mut start) = self.session_start(seq[k], ready) else {
+            return Err(Fail::At(k + 1));
+        };
+        if let Some((max_run, gap)) = s.run {
+            let joins = w.last_end.is_some_and(|e| start - e < gap);
+            if joins && w.run + bk.session > max_run {
+                // Too long in a row: a break of `gap` before this session.
+                let e = w.last_end.unwrap_or(start);
+                start = match self.session_start(seq[k], ready.max(e + gap - setup)) {
+                    Some(st) => st,
+                    None => return Err(Fail::At(k + 1)),
+                };
+                w.run = bk.session;
+            } else {
+                w.run = if joins {
+                    w.run + bk.session
+                } else {
+                    bk.session
                 };
             }
-            prev = to;
+            if w.run > max_run {
+                return Err(Fail::At(k + 1));
+            }
         }
-        unreachable!("the loop returns at k == n")
+        let end = start + bk.session;
+        w.last_end = Some(end);
+        w.t = end + s.packup;
+        if let Some(r) = record {
+            r.stops[k] = StopTimes {
+                arrival,
+                start,
+                end,
+                departure: w.t,
+                drive: d,
+            };
+        }
+        w.prev = to;
+        Ok(None)
     }
 
     /// The lunch placement that ends the day earliest when leaving at `depart`.
     fn best_lunch(&self, seq: &[usize], depart: i64) -> Option<(LunchAt, RouteCost)> {
+        self.best_placement(seq.len(), |at| self.simulate(seq, depart, at, None))
+    }
+
+    /// The lunch placement, of the `n + 1` gaps of a route of `n` visits, that ends the day
+    /// earliest (the first of equals), with `eval` giving each placement's simulation.
+    pub fn best_placement(
+        &self,
+        n: usize,
+        mut eval: impl FnMut(LunchAt) -> Result<RouteCost, Fail>,
+    ) -> Option<(LunchAt, RouteCost)> {
         if self.inst.shifts[self.shift].lunch.is_none() {
-            return self
-                .simulate(seq, depart, LunchAt::None, None)
-                .ok()
-                .map(|c| (LunchAt::None, c));
+            return eval(LunchAt::None).ok().map(|c| (LunchAt::None, c));
         }
         let mut best: Option<(LunchAt, RouteCost)> = None;
-        for g in 0..=seq.len() {
+        for g in 0..=n {
             let mut stop = false;
             for at in [LunchAt::Door(g), LunchAt::Place(g)] {
-                match self.simulate(seq, depart, at, None) {
+                match eval(at) {
                     Ok(c) => {
                         if best.is_none_or(|(_, b)| c.finish < b.finish) {
                             best = Some((at, c));

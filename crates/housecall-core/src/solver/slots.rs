@@ -10,7 +10,7 @@
 
 use super::assemble::{day_full, why_not};
 use super::instance::Instance;
-use super::route::Scheduler;
+use super::route::{Fail, LunchAt, RouteCost, Scheduler, Walk};
 use super::{feasible_shifts, routes_of};
 use crate::model::{Booking, Problem};
 use crate::plan::{Plan, Reason};
@@ -178,8 +178,10 @@ impl<'a> Prepared<'a> {
                 day_full(&inst, &fits_alone[n], &self.routes, n)
             }
         });
+        // The day's distance without the request, per shift, computed once.
+        let mut before = vec![None; self.routes.len()];
         for slot in &mut found {
-            self.finish_slot(&mut inst, slot);
+            self.finish_slot(&mut inst, slot, &mut before);
         }
         Ok(Slots { slots: found, none })
     }
@@ -213,6 +215,7 @@ impl<'a> Prepared<'a> {
         let shift = &self.problem.shifts[s];
         let therapist = &self.problem.therapists[shift.therapist].id;
         let mut seq = Vec::with_capacity(route.len() + 1);
+        let mut trail = Vec::with_capacity(route.len() + 1);
         for p in 0..=route.len() {
             seq.clear();
             seq.extend_from_slice(&route[..p]);
@@ -226,6 +229,12 @@ impl<'a> Prepared<'a> {
             } else {
                 self.bounds(inst, s, route, p, setup)
             };
+            let sched = Scheduler { inst, shift: s };
+            if !sched.within_limits(&seq) {
+                continue;
+            }
+            // Built at the first time inside the bounds.
+            let mut prefix: Option<Prefix> = None;
             for &(a, b) in &windows {
                 let first = a.div_euclid(step) * step + if a % step == 0 { 0 } else { step };
                 let mut t = first.max(a);
@@ -233,7 +242,15 @@ impl<'a> Prepared<'a> {
                     if t >= earliest && t <= latest {
                         // The request held at exactly `t`.
                         inst.bookings[n].windows = vec![(t, t)];
-                        if let Some(c) = (Scheduler { inst, shift: s }).cost(&seq) {
+                        let sched = Scheduler { inst, shift: s };
+                        let cost = if brute {
+                            sched.cost(&seq)
+                        } else {
+                            prefix
+                                .get_or_insert_with(|| Prefix::new(&sched, &seq, p))
+                                .cost(&sched, &seq, &mut trail)
+                        };
+                        if let Some(c) = cost {
                             let added_drive = c.drive - before.drive;
                             let grown = (c.finish - before.finish) - added_drive - busy;
                             out.push(Slot {
@@ -304,8 +321,9 @@ impl<'a> Prepared<'a> {
         (earliest, latest)
     }
 
-    /// Fills in the distances and day totals of a slot from the timed route.
-    fn finish_slot(&self, inst: &mut Instance, slot: &mut Slot) {
+    /// Fills in the distances and day totals of a slot from the timed route; `before` keeps
+    /// each shift's distance without the request.
+    fn finish_slot(&self, inst: &mut Instance, slot: &mut Slot, before: &mut [Option<i64>]) {
         let n = self.problem.bookings.len();
         let Some(s) = self.problem.shifts.iter().position(|x| {
             x.date == slot.date && self.problem.therapists[x.therapist].id == slot.therapist
@@ -339,10 +357,122 @@ impl<'a> Prepared<'a> {
             &mut inst.bookings[n].windows,
             vec![(slot.start.0, slot.start.0)],
         );
-        let before = distance(inst, route);
         let after = distance(inst, &seq);
         inst.bookings[n].windows = own;
+        let before = *before[s].get_or_insert_with(|| distance(inst, route));
         slot.day_distance = Metres(after);
         slot.added_distance = Metres(after - before);
+    }
+}
+
+/// The scheduler's cost of a route with the request at position `p`, for many start times of
+/// the request: the steps before it are simulated once per lunch placement, and the steps
+/// after it once per start time, shared by the placements that agree there. Gives exactly
+/// [`Scheduler::cost`] (the brute force of the slot tests compares the two).
+struct Prefix {
+    p: usize,
+    /// Before step `p`: the walk with lunch still owed.
+    owed: Result<Walk, Fail>,
+    /// Before step `p`: the walk with lunch at `Door(k)` (index `2k`) or `Place(k)` (index
+    /// `2k + 1`), for every `k < p`.
+    taken: Vec<Result<Walk, Fail>>,
+}
+
+impl Prefix {
+    fn new(sched: &Scheduler, seq: &[usize], p: usize) -> Self {
+        let open = sched.inst.shifts[sched.shift].open;
+        let upto = |lunch: LunchAt| {
+            let mut w = sched.walk(open);
+            for k in 0..p {
+                sched.step(&mut w, seq, k, lunch, None)?;
+            }
+            Ok(w)
+        };
+        let has_lunch = sched.inst.shifts[sched.shift].lunch.is_some();
+        Prefix {
+            p,
+            owed: upto(LunchAt::None),
+            taken: (0..if has_lunch { p } else { 0 })
+                .flat_map(|k| [LunchAt::Door(k), LunchAt::Place(k)])
+                .map(upto)
+                .collect(),
+        }
+    }
+
+    /// [`Scheduler::cost`] of `seq` with the request's window as the instance has it now
+    /// (one start time); `trail` is scratch space.
+    fn cost(&self, sched: &Scheduler, seq: &[usize], trail: &mut Vec<Walk>) -> Option<RouteCost> {
+        let (p, n) = (self.p, seq.len());
+        // The request's step and the rest of the day from it, lunch owed: the walk before
+        // each later step is kept for placements after the request.
+        trail.clear();
+        let owed_end = self.owed.and_then(|mut w| {
+            sched.step(&mut w, seq, p, LunchAt::None, None)?;
+            let post = w;
+            for k in p + 1..=n {
+                trail.push(w);
+                if let Some(c) = sched.step(&mut w, seq, k, LunchAt::None, None)? {
+                    return Ok((post, c));
+                }
+            }
+            unreachable!("the walk ends at k == seq.len()")
+        });
+        // After the request, a walk differs from the owed one only in driving so far and,
+        // with a hands-on run limit, in the run: the same run gives the same rest of the day.
+        let rest_from = |mut w: Walk| -> Result<RouteCost, Fail> {
+            let post = w;
+            if let Ok((o, c)) = owed_end {
+                if o.run == post.run {
+                    debug_assert_eq!(
+                        (o.t, o.prev, o.last_end),
+                        (post.t, post.prev, post.last_end)
+                    );
+                    return Ok(RouteCost {
+                        drive: c.drive - o.drive + post.drive,
+                        finish: c.finish,
+                    });
+                }
+            }
+            for k in p + 1..=n {
+                if let Some(c) = sched.step(&mut w, seq, k, LunchAt::None, None)? {
+                    return Ok(c);
+                }
+            }
+            unreachable!("the walk ends at k == seq.len()")
+        };
+        let eval = |at: LunchAt| -> Result<RouteCost, Fail> {
+            let end = match at {
+                LunchAt::None => owed_end.map(|(_, c)| c),
+                LunchAt::Door(k) | LunchAt::Place(k) if k < p => {
+                    let i = 2 * k + usize::from(matches!(at, LunchAt::Place(_)));
+                    self.taken[i].and_then(|mut w| {
+                        sched.step(&mut w, seq, p, at, None)?;
+                        rest_from(w)
+                    })
+                }
+                LunchAt::Door(k) | LunchAt::Place(k) if k == p => self.owed.and_then(|mut w| {
+                    sched.step(&mut w, seq, p, at, None)?;
+                    rest_from(w)
+                }),
+                LunchAt::Door(k) | LunchAt::Place(k) => {
+                    // Lunch after the request: the owed walk up to step `k`, then on.
+                    match owed_end {
+                        Err(f) if trail.len() < k - p => Err(f),
+                        _ => {
+                            let mut w = trail[k - p - 1];
+                            let mut j = k;
+                            loop {
+                                if let Some(c) = sched.step(&mut w, seq, j, at, None)? {
+                                    break Ok(c);
+                                }
+                                j += 1;
+                            }
+                        }
+                    }
+                }
+            };
+            end.and_then(|c| sched.within_drive(c))
+        };
+        sched.best_placement(n, eval).map(|(_, c)| c)
     }
 }
