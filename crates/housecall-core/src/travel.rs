@@ -233,8 +233,15 @@ impl TravelMatrix {
             "one time per bin and ordered pair"
         );
         assert_eq!(distance.len(), time.len(), "one distance per time");
+        // The last bin starting at or before each minute, in one sweep.
+        let mut k = 0;
         let bin_at_minute = (0..2 * 24 * 60)
-            .map(|m| bins.partition_point(|b| b.0 <= m * 60).saturating_sub(1) as u16)
+            .map(|m| {
+                while k < bins.len() && bins[k].0 <= m * 60 {
+                    k += 1;
+                }
+                k.saturating_sub(1) as u16
+            })
             .collect();
         TravelMatrix {
             n,
@@ -253,15 +260,65 @@ impl TravelMatrix {
         if fresh.n != m || fresh.bins != self.bins || at > self.n {
             return fresh.clone();
         }
-        let old = |i: usize| if i < at { i } else { i - 1 };
-        let (mut time, mut distance) = (fresh.time.clone(), fresh.distance.clone());
+        let cells = |outbound: bool| {
+            (0..self.bins.len())
+                .flat_map(|bin| (0..m).map(move |j| (bin, j)))
+                .map(|(bin, j)| {
+                    let (from, to) = if outbound { (at, j) } else { (j, at) };
+                    let x = fresh.at(bin, from, to);
+                    (fresh.time[x], fresh.distance[x])
+                })
+                .collect::<Vec<_>>()
+        };
+        self.inserting(at, &cells(true), &cells(false))
+    }
+
+    /// This matrix with a location inserted at index `at`: `out[bin * (n + 1) + j]` is the
+    /// drive `(seconds, metres)` from it to location `j` of the grown matrix at time bin
+    /// `bin`, and `inbound` likewise the drive from `j` to it (the cells at `j == at` are
+    /// ignored: zero).
+    ///
+    /// # Panics
+    /// When `at > n` or the slices do not hold one cell per bin and grown location.
+    pub fn inserting(&self, at: usize, out: &[(i32, i32)], inbound: &[(i32, i32)]) -> TravelMatrix {
+        let (n, m) = (self.n, self.n + 1);
+        assert!(at <= n, "insert at {at} into {n} locations");
+        assert_eq!(
+            out.len(),
+            self.bins.len() * m,
+            "one outbound cell per bin and location"
+        );
+        assert_eq!(
+            inbound.len(),
+            out.len(),
+            "one inbound cell per bin and location"
+        );
+        let mut time = Vec::with_capacity(self.bins.len() * m * m);
+        let mut distance = Vec::with_capacity(time.capacity());
         for bin in 0..self.bins.len() {
-            for from in (0..m).filter(|&i| i != at) {
-                for to in (0..m).filter(|&j| j != at) {
-                    let (x, y) = (fresh.at(bin, from, to), self.at(bin, old(from), old(to)));
-                    time[x] = self.time[y];
-                    distance[x] = self.distance[y];
+            let (out, inbound) = (&out[bin * m..][..m], &inbound[bin * m..][..m]);
+            for (from, into) in inbound.iter().enumerate() {
+                if from == at {
+                    time.extend(
+                        out.iter()
+                            .enumerate()
+                            .map(|(j, c)| if j == at { 0 } else { c.0 }),
+                    );
+                    distance.extend(
+                        out.iter()
+                            .enumerate()
+                            .map(|(j, c)| if j == at { 0 } else { c.1 }),
+                    );
+                    continue;
                 }
+                let old = self.at(bin, from - usize::from(from > at), 0);
+                let (t, d) = (&self.time[old..][..n], &self.distance[old..][..n]);
+                time.extend_from_slice(&t[..at]);
+                time.push(into.0);
+                time.extend_from_slice(&t[at..]);
+                distance.extend_from_slice(&d[..at]);
+                distance.push(into.1);
+                distance.extend_from_slice(&d[at..]);
             }
         }
         TravelMatrix {

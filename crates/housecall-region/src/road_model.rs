@@ -240,35 +240,33 @@ impl RoadModel {
         &self.graph
     }
 
-    /// The matrix cell `(seconds, metres)` of the drive `from` -> `to` at knot `bin`, given
-    /// `tr(node)`, the shortest path from `from` to each node of `to`'s snap: the best exit
-    /// over those nodes, or local streets all the way when surely faster. The same rule, and
-    /// values, as the rows of [`RoadModel::matrix_within`] (which precomputes the legs).
+    /// The matrix cell `(seconds, metres)` of a drive at knot `bin` from a place in zone
+    /// `from_zone`, `g` great-circle metres from the destination, given `tr(node)`, the
+    /// shortest path from the start to each node of the destination's snap, and `exits`,
+    /// the local-street leg from each of those nodes to the door (`(node, ms, m)`): the best
+    /// exit, or local streets all the way when surely faster. The same rule, and values, as
+    /// the rows of [`RoadModel::matrix_within`].
     fn pair(
         &self,
         tr: impl Fn(usize) -> (u64, u64),
-        from: &Snap,
-        to: &Snap,
+        exits: &[(usize, u64, u64)],
+        g: f64,
+        from_zone: usize,
         bin: usize,
     ) -> (i32, i32) {
-        if from.at == to.at {
-            return (0, 0);
-        }
         let mut best = (u64::MAX, u64::MAX);
-        for &(b, gap) in &to.nodes {
+        for &(b, ems, em) in exits {
             let (ms, m) = tr(b);
             if ms == u64::MAX {
                 continue;
             }
-            let (ems, em) = self.local(gap, to.zone, bin);
             best = best.min((ms + ems, m + em));
         }
         let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
-            * self.local_factor[bin][from.zone]
+            * self.local_factor[bin][from_zone]
             * 1000.0;
-        let g = great_circle_m(from.at, to.at);
         if g * local_ms_per_m <= best.0 as f64 + 2.0 {
-            best = best.min(self.local(g, from.zone, bin));
+            best = best.min(self.local(g, from_zone, bin));
         }
         (
             cell(whole_secs(best.0) + self.access.overhead.0),
@@ -442,21 +440,38 @@ impl TravelModel for RoadModel {
             }
         };
         // One shortest-path tree per (bin, source) location: the best over its snap nodes of
-        // access leg plus the path from that node (the same as a search seeded at all of them).
+        // access leg plus the path from that node (the same as a search seeded at all of
+        // them). From a node table, only to the snap nodes (`sources`), indexed by their
+        // place in `sources`; otherwise a search, indexed by node.
         let tree = |i: usize, bin: usize| -> Vec<(u64, u64)> {
             let Some(table) = &per_node else {
                 return self.tree(&snaps[i], bin);
             };
-            let mut best = vec![(u64::MAX, u64::MAX); nodes];
+            let mut best = vec![(u64::MAX, u64::MAX); sources.len()];
             for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
                 let (ams, am) = leg(i, bin, k);
-                for (b, &(ms, m)) in table[bin][a].iter().enumerate() {
+                for (x, &b) in best.iter_mut().zip(&sources) {
+                    let (ms, m) = table[bin][a][b];
                     if ms != u64::MAX {
-                        best[b] = best[b].min((ams + ms, am + m));
+                        *x = (*x).min((ams + ms, am + m));
                     }
                 }
             }
             best
+        };
+        let row_cost = n * per
+            + per
+                * if per_node.is_some() {
+                    sources.len()
+                } else {
+                    nodes
+                };
+        let node: Vec<usize> = match per_node {
+            Some(_) => node
+                .iter()
+                .map(|&b| sources.binary_search(&b).unwrap_or(usize::MAX))
+                .collect(),
+            None => node,
         };
         let overhead = self.access.overhead.0;
         // One row (bin, from) of the matrix at a time, in parallel, filled in place:
@@ -465,7 +480,7 @@ impl TravelModel for RoadModel {
         let mut distance = vec![0i32; nb * n * n];
         time.par_chunks_mut(n.max(1))
             .zip(distance.par_chunks_mut(n.max(1)))
-            .with_min_len(at_least(n * per + nodes * per))
+            .with_min_len(at_least(row_cost))
             .enumerate()
             .for_each(|(x, (t, d))| {
                 let (bin, i) = (x / n, x % n);
@@ -533,48 +548,61 @@ impl TravelModel for RoadModel {
     ) -> TravelMatrix {
         let mut locs = locations.to_vec();
         locs.insert(at, new);
-        let Some(table) = self.all_pairs() else {
+        let Some(table) = self.all_pairs().filter(|_| matrix.len() + 1 == locs.len()) else {
             return matrix
                 .with_location(at, &self.matrix_within(&locs, &only_with(locs.len(), at)));
         };
         let (n, nb) = (locs.len(), self.bins.len());
         let snaps: Vec<Snap> = locs.iter().map(|&l| self.snap(l)).collect();
-        let (mut time, mut distance) = (vec![0i32; nb * n * n], vec![0i32; nb * n * n]);
-        let ix = |bin: usize, i: usize, j: usize| (bin * n + i) * n + j;
+        // Bin-major cells from the new place to every place, and back.
+        let (mut out, mut inbound) = (vec![(0, 0); nb * n], vec![(0, 0); nb * n]);
         let s = &snaps[at];
+        // Per place, the great-circle metres to and from the new one; per bin and place,
+        // the local-street legs between the door and its snap nodes.
+        let to: Vec<f64> = snaps.iter().map(|o| great_circle_m(s.at, o.at)).collect();
+        let from: Vec<f64> = snaps.iter().map(|o| great_circle_m(o.at, s.at)).collect();
+        let mut legs: Vec<Vec<(usize, u64, u64)>> = vec![Vec::new(); n];
         for bin in 0..nb {
-            // From a snap to node `b`: the best entry over its nodes, then the table.
-            let via = |from: &Snap, b: usize| {
-                from.nodes
+            for (leg, snap) in legs.iter_mut().zip(&snaps) {
+                leg.clear();
+                leg.extend(snap.nodes.iter().map(|&(node, gap)| {
+                    let (ms, m) = self.local(gap, snap.zone, bin);
+                    (node, ms, m)
+                }));
+            }
+            // From a door to node `b`: the best entry over its snap nodes, then the table.
+            let table = &table[bin];
+            let via = |entries: &[(usize, u64, u64)], b: usize| {
+                entries
                     .iter()
-                    .filter_map(|&(a, gap)| {
-                        let (ms, m) = table[bin][a][b];
-                        let (lms, lm) = self.local(gap, from.zone, bin);
+                    .filter_map(|&(a, lms, lm)| {
+                        let (ms, m) = table[a][b];
                         (ms != u64::MAX).then_some((lms + ms, lm + m))
                     })
                     .min()
                     .unwrap_or((u64::MAX, u64::MAX))
             };
-            for (j, other) in snaps.iter().enumerate().filter(|(j, _)| *j != at) {
-                (time[ix(bin, at, j)], distance[ix(bin, at, j)]) =
-                    self.pair(|b| via(s, b), s, other, bin);
-                (time[ix(bin, j, at)], distance[ix(bin, j, at)]) =
-                    self.pair(|b| via(other, b), other, s, bin);
+            for (j, other) in snaps.iter().enumerate() {
+                if j == at || other.at == s.at {
+                    continue;
+                }
+                out[bin * n + j] = self.pair(|b| via(&legs[at], b), &legs[j], to[j], s.zone, bin);
+                inbound[bin * n + j] =
+                    self.pair(|b| via(&legs[j], b), &legs[at], from[j], other.zone, bin);
             }
         }
         // FIFO for the new cells, as for the whole matrix.
         for k in (0..nb.saturating_sub(1)).rev() {
             let wait = cell(self.bins[k + 1].0 - self.bins[k].0);
-            for j in (0..n).filter(|&j| j != at) {
-                for (a, b) in [(at, j), (j, at)] {
-                    let later = time[ix(k + 1, a, b)];
-                    let here = &mut time[ix(k, a, b)];
+            for cells in [&mut out, &mut inbound] {
+                for j in 0..n {
+                    let later = cells[(k + 1) * n + j].0;
+                    let here = &mut cells[k * n + j].0;
                     *here = (*here).min(wait.saturating_add(later));
                 }
             }
         }
-        let fresh = TravelMatrix::from_parts(n, self.bins.clone(), time, distance);
-        matrix.with_location(at, &fresh)
+        matrix.inserting(at, &out, &inbound)
     }
 
     fn name(&self) -> &str {
