@@ -104,29 +104,44 @@ async fn main() {
         let (http, url, slow) = (http.clone(), url.clone(), slow.clone());
         tasks.push(tokio::spawn(async move {
             let t = Instant::now();
-            let status = http
+            let (status, doc) = match http
                 .post(format!("{url}/v1/plan"))
                 .json(&*slow)
                 .send()
                 .await
-                .map_or(0, |r| r.status().as_u16());
-            (status, t.elapsed())
+            {
+                Ok(r) => (
+                    r.status().as_u16(),
+                    r.json::<Value>().await.unwrap_or(Value::Null),
+                ),
+                Err(_) => (0, Value::Null),
+            };
+            let waited = doc["detail"].as_str().is_some_and(|d| d.contains("waited"));
+            (status, waited, t.elapsed())
         }));
     }
-    let (mut rejected, mut admitted) = (Vec::new(), Vec::new());
+    let (mut at_door, mut expired, mut admitted) = (Vec::new(), Vec::new(), Vec::new());
     for t in tasks {
-        let (status, took) = t.await.expect("a task");
-        match status {
-            503 => rejected.push(took),
-            200 => admitted.push(took),
-            other => println!("  unexpected status {other}"),
+        match t.await.expect("a task") {
+            (503, false, took) => at_door.push(took),
+            (503, true, took) => expired.push(took),
+            (200, _, took) => admitted.push(took),
+            (other, ..) => println!("  unexpected status {other}"),
         }
     }
     let max = |v: &[Duration]| v.iter().max().copied().unwrap_or_default();
     println!(
-        "  503: {} (slowest answered in {:.1} ms); 200: {} (slowest {:.2} s)",
-        rejected.len(),
-        max(&rejected).as_secs_f64() * 1e3,
+        "  503 at the door (queue full): {} (slowest answered in {:.1} ms)",
+        at_door.len(),
+        max(&at_door).as_secs_f64() * 1e3
+    );
+    println!(
+        "  503 after waiting for a worker past their time limit: {} (slowest {:.2} s)",
+        expired.len(),
+        max(&expired).as_secs_f64()
+    );
+    println!(
+        "  200: {} (slowest {:.2} s)",
         admitted.len(),
         max(&admitted).as_secs_f64()
     );

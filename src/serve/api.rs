@@ -3,6 +3,7 @@
 
 use super::{App, RequestId};
 use crate::input::{planned_days, resolve_areas, travel_of, RegionLocator, Travel};
+use axum::body::HttpBody;
 use axum::body::{Body, Bytes};
 use axum::extract::{Extension, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -12,12 +13,14 @@ use housecall_core::{
     Seconds, SlotQuery, SolveOptions, TravelModel,
 };
 use housecall_io::{InputError, ProblemDoc};
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::OwnedSemaphorePermit;
 
 /// An error answer.
 pub(crate) struct ApiError {
@@ -147,28 +150,92 @@ pub(crate) async fn panic() -> Response {
     panic!("a test of the panic guard")
 }
 
-/// Reads the whole body within the size and time limits.
+/// Bytes of an unwanted body (too large, or not admitted) read and dropped before the
+/// answer, so that a client still sending it sees the answer rather than a reset connection.
+const DRAIN_CAP: usize = 16 << 20;
+
+/// Reads the whole body within the size and time limits. A body over the size limit is read
+/// on (up to [`DRAIN_CAP`]) and dropped before the `413`.
 async fn body(app: &App, body: Body) -> Result<Bytes, ApiError> {
-    match tokio::time::timeout(app.timeout, axum::body::to_bytes(body, app.max_body)).await {
-        Err(_) => Err(ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "timeout",
-            "the request body did not arrive in time",
-        )),
-        Ok(Err(_)) => Err(ApiError::new(
+    let too_large = || {
+        ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             format!("the body is larger than {} bytes", app.max_body),
-        )),
-        Ok(Ok(b)) => Ok(b),
-    }
+        )
+    };
+    let read = async {
+        let mut body = body;
+        // A declared length over the limit is not kept at all; one within it is kept in
+        // one allocation.
+        let declared = usize::try_from(body.size_hint().lower()).unwrap_or(usize::MAX);
+        let mut over = declared > app.max_body;
+        let mut kept = Vec::with_capacity(if over { 0 } else { declared });
+        let mut drained = 0usize;
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_body",
+                    "the request body could not be read",
+                ));
+            };
+            let Ok(data) = frame.into_data() else {
+                continue; // trailers
+            };
+            if !over && kept.len() + data.len() <= app.max_body {
+                kept.extend_from_slice(&data);
+                continue;
+            }
+            over = true;
+            kept = Vec::new();
+            drained = drained.saturating_add(data.len());
+            if drained > DRAIN_CAP {
+                break;
+            }
+        }
+        if over {
+            Err(too_large())
+        } else {
+            Ok(Bytes::from(kept))
+        }
+    };
+    tokio::time::timeout(app.timeout, read)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "the request body did not arrive in time",
+            ))
+        })
+}
+
+/// Reads and drops a body that will not be used (up to the size limit, for at most a
+/// second), so that the client sees the answer.
+async fn drain(app: &App, body: Body) {
+    let drop_all = async {
+        let mut body = body;
+        let mut seen = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen = seen.saturating_add(frame.data_ref().map_or(0, |d| d.len()));
+            if seen > app.max_body {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(app.timeout.min(Duration::from_secs(1)), drop_all).await;
 }
 
 /// Parses a body as `T`: malformed JSON, a wrong type or an unknown field is a 400 naming
 /// the JSON path.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // The common case without tracking paths; a body that fails is read again for the path.
+    if let Ok(t) = serde_json::from_slice(bytes) {
+        return Ok(t);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let t = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let (error, path) = if inner.is_syntax() || inner.is_eof() {
@@ -180,31 +247,52 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             path,
             ..ApiError::new(StatusCode::BAD_REQUEST, error, inner.to_string())
         }
+    })?;
+    // Only white space may follow the document.
+    de.end()
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string()))?;
+    Ok(t)
+}
+
+/// A place among the admitted requests (running or waiting for a worker), or `503` when
+/// every worker and queue place is taken.
+fn admit(app: &App) -> Result<OwnedSemaphorePermit, ApiError> {
+    app.admit.clone().try_acquire_owned().map_err(|_| {
+        app.metrics.rejected.inc();
+        busy("every worker is busy; try again in a second")
     })
 }
 
-/// Runs `job` on a worker: admitted at once or answered 503 (every worker and queue place
-/// taken); then it waits for a free worker and runs off the async runtime.
+const QUEUED_TOO_LONG: &str =
+    "the request waited for a worker past its time limit; try again in a second";
+
+fn busy(detail: &str) -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail)
+}
+
+/// Runs `job` on a worker once one is free, off the async runtime, at a lower priority than
+/// the threads that answer HTTP (so that a full pool never delays a `503` or a health check).
+/// A request still waiting when `deadline` passes is answered `503` instead: it could not
+/// have finished within its limit.
 async fn on_worker<T: Send + 'static>(
     app: &Arc<App>,
+    admitted: OwnedSemaphorePermit,
+    deadline: Instant,
     job: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let Ok(admitted) = app.admit.clone().try_acquire_owned() else {
-        app.metrics.rejected.inc();
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "every worker is busy; try again in a second",
-        ));
-    };
     let running = app
         .run
         .clone()
         .acquire_owned()
         .await
         .map_err(|_| ApiError::internal("the worker pool is closed"))?;
+    if Instant::now() >= deadline {
+        app.metrics.rejected.inc();
+        return Err(busy(QUEUED_TOO_LONG));
+    }
     let app = app.clone();
     let task = tokio::task::spawn_blocking(move || {
+        lower_priority();
         app.metrics.in_flight.inc();
         let out = job(&app);
         app.metrics.in_flight.dec();
@@ -215,6 +303,22 @@ async fn on_worker<T: Send + 'static>(
         Ok(out) => out,
         Err(_) => Err(ApiError::internal("the request failed inside the server")),
     }
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10), once per thread (Linux; a
+/// no-op elsewhere).
+fn lower_priority() {
+    thread_local!(static LOWERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    LOWERED.with(|lowered| {
+        if !lowered.replace(true) {
+            #[cfg(target_os = "linux")]
+            // SAFETY: plain system calls on the calling thread, no memory is passed.
+            unsafe {
+                let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+                libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+            }
+        }
+    });
 }
 
 /// A problem read from its document, with its areas resolved as the CLI does.
@@ -262,20 +366,30 @@ fn model_of<'a>(
 
 /// Solve options for a request: one thread (the workers are the parallelism), the
 /// document's seed and rounds, its time limit capped by the server's, counted from `started`.
-fn options_of(app: &App, o: &housecall_io::OptionsDoc, started: Instant) -> SolveOptions {
+/// `503` when that time is already spent (waiting for a worker).
+fn options_of(
+    app: &App,
+    o: &housecall_io::OptionsDoc,
+    started: Instant,
+) -> Result<SolveOptions, ApiError> {
     let d = SolveOptions::default();
     let cap = app.timeout.mul_f64(0.8);
     let asked = o
         .time_limit_s
         .filter(|t| t.is_finite() && *t > 0.0)
         .map_or(cap, |t| Duration::from_secs_f64(t.min(3600.0)));
-    SolveOptions {
+    let left = asked.min(cap).saturating_sub(started.elapsed());
+    if left.is_zero() {
+        app.metrics.rejected.inc();
+        return Err(busy(QUEUED_TOO_LONG));
+    }
+    Ok(SolveOptions {
         seed: o.seed.unwrap_or(d.seed),
         threads: 1,
         iterations: o.iterations.unwrap_or(d.iterations),
-        time_limit: Some(asked.min(cap).saturating_sub(started.elapsed())),
+        time_limit: Some(left),
         ..d
-    }
+    })
 }
 
 /// Solves and checks; a plan that fails the checker is a solver bug (500).
@@ -310,9 +424,19 @@ async fn handle<T: DeserializeOwned + Send + 'static>(
 ) -> Response {
     let started = Instant::now();
     let answer = async {
+        let admitted = match admit(&app) {
+            Ok(a) => a,
+            Err(e) => {
+                drain(&app, req).await;
+                return Err(e);
+            }
+        };
         let bytes = body(&app, req).await?;
         let parsed: T = parse(&bytes)?;
-        on_worker(&app, move |app| job(app, parsed, started)).await
+        on_worker(&app, admitted, started + app.timeout, move |app| {
+            job(app, parsed, started)
+        })
+        .await
     };
     respond(&id, answer.await)
 }
@@ -335,7 +459,7 @@ pub(crate) async fn plan_handler(
 ) -> Response {
     handle(app, id, req, |app, doc: ProblemDoc, started| {
         let (problem, options, model) = read_problem(app, &doc, "")?;
-        let plan = solve_checked(&problem, model, &options_of(app, &options, started))?;
+        let plan = solve_checked(&problem, model, &options_of(app, &options, started)?)?;
         Ok(housecall_io::write_plan_json(&problem, &plan))
     })
     .await
@@ -382,7 +506,7 @@ pub(crate) async fn slots_handler(
             .map_err(|e| ApiError::invalid(Some("step_min".into()), e.message))?;
         let plan = match &b.plan {
             Some(v) => plan_of(v, "plan.")?,
-            None => solve_checked(&problem, model, &options_of(app, &options, started))?,
+            None => solve_checked(&problem, model, &options_of(app, &options, started)?)?,
         };
         let day = Prepared::new(&problem, model, &plan)
             .map_err(|e| ApiError::invalid(None, e.to_string()))?;
@@ -470,7 +594,7 @@ pub(crate) async fn replan_handler(
                 },
             ));
         }
-        let opts = options_of(app, &options, started);
+        let opts = options_of(app, &options, started)?;
         let again = replan(&problem, model, &opts, &plan, &resume)
             .map_err(|e| ApiError::invalid(None, e.to_string()))?;
         let violations = check_resumed(&problem, model, &again.plan, &resume)
