@@ -333,6 +333,42 @@ fn overload_is_turned_away_at_once() {
 }
 
 #[test]
+fn a_request_that_cannot_start_within_its_limit_is_answered_then() {
+    let s = Server::start(&["--workers", "1", "--queue", "4"]);
+    let mut slow = problem();
+    slow["options"] = json!({"time_limit_s": 1.5, "iterations": 100000000});
+    let url = s.url.clone();
+    let busy = std::thread::spawn(move || {
+        let r = client()
+            .post(format!("{url}/v1/plan"))
+            .json(&slow)
+            .send()
+            .unwrap();
+        r.status().as_u16()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // Admitted to the queue, but the only worker is taken for longer than its limit.
+    let mut quick = problem();
+    quick["options"] = json!({"time_limit_s": 0.3});
+    let started = Instant::now();
+    let (status, doc, headers) = s.post("/v1/plan", &quick);
+    let took = started.elapsed();
+    assert_eq!(status, 503, "{doc}");
+    assert_eq!(doc["error"], "busy");
+    assert!(
+        doc["detail"].as_str().unwrap().contains("time limit"),
+        "{doc}"
+    );
+    assert_eq!(headers["retry-after"], "1");
+    assert!(
+        took >= Duration::from_millis(250) && took < Duration::from_millis(1100),
+        "answered after {took:?}, at its limit, not when the worker came free"
+    );
+    assert_eq!(busy.join().unwrap(), 200, "the running one finishes");
+    assert!(s.alive());
+}
+
+#[test]
 fn a_public_address_needs_a_token() {
     let r = housecall(&["serve", "--listen", "0.0.0.0:0"]);
     assert_eq!(r.code, 2);

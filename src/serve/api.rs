@@ -272,24 +272,22 @@ fn busy(detail: &str) -> ApiError {
 
 /// Runs `job` on a worker once one is free, off the async runtime, at a lower priority than
 /// the threads that answer HTTP (so that a full pool never delays a `503` or a health check).
-/// A request still waiting when `deadline` passes is answered `503` instead: it could not
-/// have finished within its limit.
+/// A request still waiting for a worker when `deadline` passes is answered `503` then: it
+/// could not finish within its limit.
 async fn on_worker<T: Send + 'static>(
     app: &Arc<App>,
     admitted: OwnedSemaphorePermit,
     deadline: Instant,
     job: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let running = app
-        .run
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| ApiError::internal("the worker pool is closed"))?;
-    if Instant::now() >= deadline {
-        app.metrics.rejected.inc();
-        return Err(busy(QUEUED_TOO_LONG));
-    }
+    let running =
+        match tokio::time::timeout_at(deadline.into(), app.run.clone().acquire_owned()).await {
+            Ok(permit) => permit.map_err(|_| ApiError::internal("the worker pool is closed"))?,
+            Err(_) => {
+                app.metrics.rejected.inc();
+                return Err(busy(QUEUED_TOO_LONG));
+            }
+        };
     let app = app.clone();
     let task = tokio::task::spawn_blocking(move || {
         lower_priority();
@@ -364,6 +362,27 @@ fn model_of<'a>(
     }
 }
 
+/// The time a solve may take: the document's time limit, capped by the server's.
+fn solve_limit(app: &App, o: Option<&housecall_io::OptionsDoc>) -> Duration {
+    let cap = app.timeout.mul_f64(0.8);
+    o.and_then(|o| o.time_limit_s)
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .map_or(cap, |t| Duration::from_secs_f64(t.min(3600.0)).min(cap))
+}
+
+/// A request body: the options of the solve it asks for, if it asks for one (its time limit
+/// bounds the wait for a worker).
+trait Request {
+    /// `Some(options)` when answering takes a solve.
+    fn solve(&self) -> Option<Option<&housecall_io::OptionsDoc>>;
+}
+
+impl Request for ProblemDoc {
+    fn solve(&self) -> Option<Option<&housecall_io::OptionsDoc>> {
+        Some(self.options.as_ref())
+    }
+}
+
 /// Solve options for a request: one thread (the workers are the parallelism), the
 /// document's seed and rounds, its time limit capped by the server's, counted from `started`.
 /// `503` when that time is already spent (waiting for a worker).
@@ -373,12 +392,7 @@ fn options_of(
     started: Instant,
 ) -> Result<SolveOptions, ApiError> {
     let d = SolveOptions::default();
-    let cap = app.timeout.mul_f64(0.8);
-    let asked = o
-        .time_limit_s
-        .filter(|t| t.is_finite() && *t > 0.0)
-        .map_or(cap, |t| Duration::from_secs_f64(t.min(3600.0)));
-    let left = asked.min(cap).saturating_sub(started.elapsed());
+    let left = solve_limit(app, Some(o)).saturating_sub(started.elapsed());
     if left.is_zero() {
         app.metrics.rejected.inc();
         return Err(busy(QUEUED_TOO_LONG));
@@ -416,7 +430,7 @@ fn plan_of(value: &Value, prefix: &str) -> Result<Plan, ApiError> {
 
 /// Reads the body as `T` and answers with `job` run on a worker; `job` gets the time the
 /// request arrived, for time limits.
-async fn handle<T: DeserializeOwned + Send + 'static>(
+async fn handle<T: DeserializeOwned + Request + Send + 'static>(
     app: Arc<App>,
     id: RequestId,
     req: Body,
@@ -433,7 +447,8 @@ async fn handle<T: DeserializeOwned + Send + 'static>(
         };
         let bytes = body(&app, req).await?;
         let parsed: T = parse(&bytes)?;
-        on_worker(&app, admitted, started + app.timeout, move |app| {
+        let limit = parsed.solve().map_or(app.timeout, |o| solve_limit(&app, o));
+        on_worker(&app, admitted, started + limit, move |app| {
             job(app, parsed, started)
         })
         .await
@@ -519,6 +534,13 @@ pub(crate) async fn slots_handler(
     .await
 }
 
+impl Request for SlotsBody {
+    fn solve(&self) -> Option<Option<&housecall_io::OptionsDoc>> {
+        // Without a plan to fit into, the problem is planned first.
+        self.plan.is_none().then_some(self.problem.options.as_ref())
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReplanBody {
@@ -535,6 +557,12 @@ struct ReplanBody {
     /// Where a therapist is at `now`, by therapist id.
     #[serde(default)]
     at: BTreeMap<String, Point>,
+}
+
+impl Request for ReplanBody {
+    fn solve(&self) -> Option<Option<&housecall_io::OptionsDoc>> {
+        Some(self.problem.options.as_ref())
+    }
 }
 
 #[derive(Deserialize)]
@@ -618,6 +646,12 @@ pub(crate) async fn replan_handler(
 struct CheckBody {
     problem: ProblemDoc,
     plan: Value,
+}
+
+impl Request for CheckBody {
+    fn solve(&self) -> Option<Option<&housecall_io::OptionsDoc>> {
+        None
+    }
 }
 
 #[derive(Serialize)]
