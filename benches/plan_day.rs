@@ -3,9 +3,15 @@
 //! `plan_10_bookings`: the Brampton-Mississauga day, one therapist, exact (proven optimal).
 //! `plan_40_bookings`: the over-full 40-booking day, one therapist, heuristic search with the
 //! default options.
+//!
+//! `move_evaluations/relocations_day_40_road`: the 40-booking day on the shipped road model
+//! (rush hour), with lunch and two-window bookings, shared by five therapists like the
+//! example's: every relocation of every visit of the
+//! descended plan evaluated, none applied (no O(1) segments apply on such a day: each move is
+//! scheduled). Criterion's throughput line gives move evaluations per second.
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use housecall_core::{solve, Problem, SolveOptions};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use housecall_core::{measure, solve, Problem, SolveOptions};
 use std::hint::black_box;
 
 fn day(file: &str) -> Problem {
@@ -40,5 +46,33 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn move_evaluations(c: &mut Criterion) {
+    let region = housecall_region::Region::western_gta();
+    let model = region.road_model();
+    // Five therapists like the example's (lunch, 08:30-18:00), so that most visits are served.
+    let mut forty = day("busy-40.csv");
+    let maya = forty.therapists[0].clone();
+    forty.therapists = (1..=5)
+        .map(|k| {
+            let mut t = maya.clone();
+            t.id = format!("t{k}");
+            t
+        })
+        .collect();
+    let forty = Problem::new(forty.bookings, forty.therapists, None);
+    let once = measure::relocations(&forty, &model, 1, true).unwrap();
+    assert!(once.moves > 100 && once.feasible > 0, "{once:?}");
+    let mut g = c.benchmark_group("move_evaluations");
+    g.throughput(Throughput::Elements(once.moves));
+    g.bench_function("relocations_day_40_road", |b| {
+        b.iter_custom(|rounds| {
+            measure::relocations(black_box(&forty), &model, rounds as usize, true)
+                .unwrap()
+                .elapsed
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, move_evaluations);
 criterion_main!(benches);

@@ -409,6 +409,119 @@ impl Scheduler<'_, '_> {
     }
 }
 
+/// The walks of one route before each of its steps: with lunch still owed, and with lunch at
+/// each placement before that step. A route that keeps this route's first `p` visits
+/// ([`Walks::cost`]) is then simulated from step `p` on only.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Walks {
+    /// `owed[k]`: before step `k`, lunch not taken.
+    owed: Vec<Result<Walk, Fail>>,
+    /// `taken[2g + i][k]`: before step `k > g`, lunch at `Door(g)` (`i = 0`) or `Place(g)`.
+    taken: Vec<Vec<Result<Walk, Fail>>>,
+}
+
+impl Walks {
+    /// The walks of `route` on the scheduler's shift.
+    pub fn new(sched: &Scheduler, route: &[usize]) -> Walks {
+        let n = route.len();
+        let from = |w: Result<Walk, Fail>, first: usize, lunch: LunchAt| {
+            let mut out = Vec::with_capacity(n + 1 - first);
+            let mut w = w;
+            for k in first..=n {
+                out.push(w);
+                if k < n {
+                    w = w.and_then(|mut w| sched.step(&mut w, route, k, lunch, None).map(|_| w));
+                }
+            }
+            out
+        };
+        let owed = from(
+            Ok(sched.walk(sched.inst.shifts[sched.shift].open)),
+            0,
+            LunchAt::None,
+        );
+        let taken = if sched.inst.shifts[sched.shift].lunch.is_some() {
+            (0..n)
+                .flat_map(|g| [LunchAt::Door(g), LunchAt::Place(g)])
+                .map(|at| {
+                    let (LunchAt::Door(g) | LunchAt::Place(g)) = at else {
+                        unreachable!()
+                    };
+                    // From before step g: the step with lunch, then on without.
+                    let mut w = owed[g];
+                    w = w.and_then(|mut w| sched.step(&mut w, route, g, at, None).map(|_| w));
+                    let mut rest = from(w, g + 1, LunchAt::None);
+                    let mut all = vec![Err(Fail::Drive); g + 1];
+                    all.append(&mut rest);
+                    all
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Walks { owed, taken }
+    }
+
+    /// The walk before step `p` (at most the route's length) with lunch at `lunch`.
+    pub fn before(&self, p: usize, lunch: LunchAt) -> Result<Walk, Fail> {
+        match lunch {
+            LunchAt::Door(g) if g < p => self.taken[2 * g][p],
+            LunchAt::Place(g) if g < p => self.taken[2 * g + 1][p],
+            _ => self.owed[p],
+        }
+    }
+
+    /// [`Scheduler::cost`] of `seq`, a route whose first `p` visits are this route's first
+    /// `p`: each lunch placement resumes from its walk before step `p`; the placements after
+    /// `p` share the steps before their own. `trail` is scratch space.
+    pub fn cost(
+        &self,
+        sched: &Scheduler,
+        seq: &[usize],
+        p: usize,
+        trail: &mut Vec<Walk>,
+    ) -> Option<RouteCost> {
+        if !sched.within_limits(seq) {
+            return None;
+        }
+        let n = seq.len();
+        let finish = |mut w: Walk, from: usize, lunch: LunchAt| {
+            for k in from..=n {
+                if let Some(c) = sched.step(&mut w, seq, k, lunch, None)? {
+                    return Ok(c);
+                }
+            }
+            unreachable!("the walk ends at k == seq.len()")
+        };
+        // Lunch owed through step `p` on: the walk before each step is kept.
+        trail.clear();
+        let owed = self.owed[p].and_then(|mut w| {
+            for k in p..=n {
+                trail.push(w);
+                if let Some(c) = sched.step(&mut w, seq, k, LunchAt::None, None)? {
+                    return Ok(c);
+                }
+            }
+            unreachable!("the walk ends at k == seq.len()")
+        });
+        let eval = |at: LunchAt| {
+            let end = match at {
+                LunchAt::None => owed,
+                LunchAt::Door(g) | LunchAt::Place(g) if g < p => {
+                    self.before(p, at).and_then(|w| finish(w, p, at))
+                }
+                LunchAt::Door(g) | LunchAt::Place(g) => match trail.get(g - p) {
+                    Some(&w) => finish(w, g, at),
+                    // The owed walk failed before step `g`: so does this one.
+                    None => owed,
+                },
+            };
+            end.and_then(|c| sched.within_drive(c))
+        };
+        sched.best_placement(n, eval).map(|(_, c)| c)
+    }
+}
+
 impl Timed {
     /// Seconds spent neither driving, setting up, treating, packing up nor at lunch, between
     /// leaving and the end of the day.

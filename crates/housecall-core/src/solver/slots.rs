@@ -10,7 +10,7 @@
 
 use super::assemble::{day_full, why_not};
 use super::instance::Instance;
-use super::route::{Fail, LunchAt, RouteCost, Scheduler, Walk};
+use super::route::{Fail, LunchAt, RouteCost, Scheduler, Walk, Walks};
 use super::{feasible_shifts, routes_of};
 use crate::model::{Booking, Problem};
 use crate::plan::{Plan, Reason};
@@ -216,6 +216,7 @@ impl<'a> Prepared<'a> {
         let therapist = &self.problem.therapists[shift.therapist].id;
         let mut seq = Vec::with_capacity(route.len() + 1);
         let mut trail = Vec::with_capacity(route.len() + 1);
+        let walks = Walks::new(&Scheduler { inst, shift: s }, route);
         for p in 0..=route.len() {
             seq.clear();
             seq.extend_from_slice(&route[..p]);
@@ -233,8 +234,7 @@ impl<'a> Prepared<'a> {
             if !sched.within_limits(&seq) {
                 continue;
             }
-            // Built at the first time inside the bounds.
-            let mut prefix: Option<Prefix> = None;
+            let prefix = Prefix { p, walks: &walks };
             for &(a, b) in &windows {
                 let first = a.div_euclid(step) * step + if a % step == 0 { 0 } else { step };
                 let mut t = first.max(a);
@@ -246,9 +246,7 @@ impl<'a> Prepared<'a> {
                         let cost = if brute {
                             sched.cost(&seq)
                         } else {
-                            prefix
-                                .get_or_insert_with(|| Prefix::new(&sched, &seq, p))
-                                .cost(&sched, &seq, &mut trail)
+                            prefix.cost(&sched, &seq, &mut trail)
                         };
                         if let Some(c) = cost {
                             let added_drive = c.drive - before.drive;
@@ -366,39 +364,15 @@ impl<'a> Prepared<'a> {
 }
 
 /// The scheduler's cost of a route with the request at position `p`, for many start times of
-/// the request: the steps before it are simulated once per lunch placement, and the steps
-/// after it once per start time, shared by the placements that agree there. Gives exactly
-/// [`Scheduler::cost`] (the brute force of the slot tests compares the two).
-struct Prefix {
+/// the request: the steps before it come from the route's [`Walks`], and the steps after it
+/// are simulated once per start time, shared by the placements that agree there. Gives
+/// exactly [`Scheduler::cost`] (the brute force of the slot tests compares the two).
+struct Prefix<'w> {
     p: usize,
-    /// Before step `p`: the walk with lunch still owed.
-    owed: Result<Walk, Fail>,
-    /// Before step `p`: the walk with lunch at `Door(k)` (index `2k`) or `Place(k)` (index
-    /// `2k + 1`), for every `k < p`.
-    taken: Vec<Result<Walk, Fail>>,
+    walks: &'w Walks,
 }
 
-impl Prefix {
-    fn new(sched: &Scheduler, seq: &[usize], p: usize) -> Self {
-        let open = sched.inst.shifts[sched.shift].open;
-        let upto = |lunch: LunchAt| {
-            let mut w = sched.walk(open);
-            for k in 0..p {
-                sched.step(&mut w, seq, k, lunch, None)?;
-            }
-            Ok(w)
-        };
-        let has_lunch = sched.inst.shifts[sched.shift].lunch.is_some();
-        Prefix {
-            p,
-            owed: upto(LunchAt::None),
-            taken: (0..if has_lunch { p } else { 0 })
-                .flat_map(|k| [LunchAt::Door(k), LunchAt::Place(k)])
-                .map(upto)
-                .collect(),
-        }
-    }
-
+impl Prefix<'_> {
     /// [`Scheduler::cost`] of `seq` with the request's window as the instance has it now
     /// (one start time); `trail` is scratch space.
     fn cost(&self, sched: &Scheduler, seq: &[usize], trail: &mut Vec<Walk>) -> Option<RouteCost> {
@@ -406,7 +380,7 @@ impl Prefix {
         // The request's step and the rest of the day from it, lunch owed: the walk before
         // each later step is kept for placements after the request.
         trail.clear();
-        let owed_end = self.owed.and_then(|mut w| {
+        let owed_end = self.walks.before(p, LunchAt::None).and_then(|mut w| {
             sched.step(&mut w, seq, p, LunchAt::None, None)?;
             let post = w;
             for k in p + 1..=n {
@@ -443,17 +417,12 @@ impl Prefix {
         let eval = |at: LunchAt| -> Result<RouteCost, Fail> {
             let end = match at {
                 LunchAt::None => owed_end.map(|(_, c)| c),
-                LunchAt::Door(k) | LunchAt::Place(k) if k < p => {
-                    let i = 2 * k + usize::from(matches!(at, LunchAt::Place(_)));
-                    self.taken[i].and_then(|mut w| {
+                LunchAt::Door(k) | LunchAt::Place(k) if k <= p => {
+                    self.walks.before(p, at).and_then(|mut w| {
                         sched.step(&mut w, seq, p, at, None)?;
                         rest_from(w)
                     })
                 }
-                LunchAt::Door(k) | LunchAt::Place(k) if k == p => self.owed.and_then(|mut w| {
-                    sched.step(&mut w, seq, p, at, None)?;
-                    rest_from(w)
-                }),
                 LunchAt::Door(k) | LunchAt::Place(k) => {
                     // Lunch after the request: the owed walk up to step `k`, then on.
                     match owed_end {

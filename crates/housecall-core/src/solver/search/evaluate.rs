@@ -188,7 +188,7 @@ impl Search<'_, '_> {
     /// Cost of the route the pieces make on shift `s`, or `None` when infeasible.
     pub(super) fn evaluate(&mut self, st: &State, s: usize, pieces: &[Piece]) -> Option<RouteCost> {
         if self.segments.is_none() {
-            return self.cost(s, &Self::build(st, pieces));
+            return self.scheduled(st, s, pieces, &Self::build(st, pieces));
         }
         let mut acc: Option<Segment> = None;
         for &p in pieces {
@@ -199,6 +199,32 @@ impl Search<'_, '_> {
         self.segments
             .as_ref()?
             .route_cost(self.inst, s, acc.as_ref())
+    }
+
+    /// [`Search::cost`] of `seq`, the route `pieces` make on shift `s`: when it keeps the
+    /// first visits of the shift's current route, scheduled from there on only.
+    pub(super) fn scheduled(
+        &mut self,
+        st: &State,
+        s: usize,
+        pieces: &[Piece],
+        seq: &[usize],
+    ) -> Option<RouteCost> {
+        let p = match pieces.first() {
+            Some(&Piece::Run(r, 0, p)) if r == s && p > 0 && !seq.is_empty() => p,
+            _ => return self.cost(s, seq),
+        };
+        let sched = Scheduler {
+            inst: self.inst,
+            shift: s,
+        };
+        let stamp = Some(st.stamps[s]);
+        if self.walks[s].0 != stamp {
+            self.walks[s] = (stamp, Walks::new(&sched, &st.routes[s]));
+        }
+        let c = self.walks[s].1.cost(&sched, seq, p, &mut self.trail);
+        debug_assert_eq!(c, self.cost(s, seq), "resumed schedule of {seq:?}");
+        c
     }
 
     pub(super) fn cost(&self, shift: usize, seq: &[usize]) -> Option<RouteCost> {
@@ -282,8 +308,8 @@ impl Search<'_, '_> {
             if screen >= old_screen && self.inst.matrix.bins().len() == 1 && self.route_fixed == 0 {
                 return false;
             }
-            for ((s, _), r) in changes.iter().zip(&routes) {
-                match self.cost(*s, r) {
+            for ((s, pieces), r) in changes.iter().zip(&routes) {
+                match self.scheduled(st, *s, pieces, r) {
                     Some(c) => new.push(c),
                     None => return false,
                 }

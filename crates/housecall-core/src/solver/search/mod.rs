@@ -20,7 +20,7 @@ mod run;
 
 use crate::rng::SplitMix64;
 use crate::solver::instance::Instance;
-use crate::solver::route::RouteCost;
+use crate::solver::route::{RouteCost, Walk, Walks};
 use crate::solver::segment::{Segment, Segments};
 use crate::solver::{Objective, Score};
 use evaluate::{Piece, RouteSegments};
@@ -70,6 +70,11 @@ pub(crate) struct Search<'a, 'p> {
     /// The last middle stretch evaluated, forward and reversed, with its route's stamp: the
     /// move loops grow it one stop at a time.
     memo: [Option<(u64, Piece, Segment)>; 2],
+    /// Without segments, per shift: the walks of the route with the stamp they were built
+    /// for, so that a route keeping its first visits is scheduled from the first change on.
+    walks: Vec<(Option<u64>, Walks)>,
+    /// Scratch space of [`Walks::cost`].
+    trail: Vec<Walk>,
     /// Whether every booking may go on every shift (no eligibility checks needed).
     everywhere: bool,
     /// What a route costs for being used at all, in the moves' comparisons: zero, or more
@@ -119,6 +124,8 @@ impl<'a, 'p> Search<'a, 'p> {
             segments: Segments::new(inst),
             route_segments: vec![RouteSegments::default(); ns],
             memo: [None, None],
+            walks: vec![(None, Walks::default()); ns],
+            trail: Vec::new(),
             everywhere: shifts_of.iter().all(|s| s.len() == ns),
             route_fixed: match objective {
                 Objective::Travel => 0,
