@@ -60,6 +60,34 @@ pub(crate) struct Walk {
     pub run: i64,
 }
 
+/// The walk of a route with lunch still owed, advanced a step at a time as later gaps are
+/// asked for (lunch placements are tried in order, so no step is simulated twice).
+struct Owed {
+    w: Result<Walk, Fail>,
+    k: usize,
+}
+
+impl Owed {
+    /// From walk `w` before step `k`.
+    fn new(w: Result<Walk, Fail>, k: usize) -> Self {
+        Owed { w, k }
+    }
+
+    /// The walk before step `g` (not before the last one asked for), or the failure on the
+    /// way there.
+    fn before(&mut self, sched: &Scheduler, seq: &[usize], g: usize) -> Result<Walk, Fail> {
+        debug_assert!(g >= self.k, "gaps are asked for in order");
+        while self.k < g {
+            let k = self.k;
+            self.w = self
+                .w
+                .and_then(|mut w| sched.step(&mut w, seq, k, LunchAt::None, None).map(|_| w));
+            self.k += 1;
+        }
+        self.w
+    }
+}
+
 /// Why a simulation failed, and at which node (0 = start, k = k-th visit, n + 1 = end).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Fail {
@@ -250,7 +278,36 @@ impl Scheduler<'_, '_> {
 
     /// The lunch placement that ends the day earliest when leaving at `depart`.
     fn best_lunch(&self, seq: &[usize], depart: i64) -> Option<(LunchAt, RouteCost)> {
-        self.best_placement(seq.len(), |at| self.simulate(seq, depart, at, None))
+        if self.inst.shifts[self.shift].lunch.is_none() {
+            return self.best_placement(seq.len(), |at| self.simulate(seq, depart, at, None));
+        }
+        // Each placement goes on from the walk with lunch owed before its gap.
+        let mut owed = Owed::new(Ok(self.walk(depart)), 0);
+        self.best_placement(seq.len(), |at| {
+            let (LunchAt::Door(g) | LunchAt::Place(g)) = at else {
+                unreachable!("placements with lunch")
+            };
+            let w = owed.before(self, seq, g)?;
+            self.finish(w, seq, g, at)
+                .and_then(|c| self.within_drive(c))
+        })
+    }
+
+    /// The rest of the day from walk `w` before step `from` of `seq`, with lunch at `lunch`
+    /// (before the driving limit).
+    fn finish(
+        &self,
+        mut w: Walk,
+        seq: &[usize],
+        from: usize,
+        lunch: LunchAt,
+    ) -> Result<RouteCost, Fail> {
+        for k in from..=seq.len() {
+            if let Some(c) = self.step(&mut w, seq, k, lunch, None)? {
+                return Ok(c);
+            }
+        }
+        unreachable!("the walk ends at k == seq.len()")
     }
 
     /// The lunch placement, of the `n + 1` gaps of a route of `n` visits, that ends the day
@@ -473,52 +530,25 @@ impl Walks {
 
     /// [`Scheduler::cost`] of `seq`, a route whose first `p` visits are this route's first
     /// `p`: each lunch placement resumes from its walk before step `p`; the placements after
-    /// `p` share the steps before their own. `trail` is scratch space.
-    pub fn cost(
-        &self,
-        sched: &Scheduler,
-        seq: &[usize],
-        p: usize,
-        trail: &mut Vec<Walk>,
-    ) -> Option<RouteCost> {
+    /// `p` share the steps before their own.
+    pub fn cost(&self, sched: &Scheduler, seq: &[usize], p: usize) -> Option<RouteCost> {
         if !sched.within_limits(seq) {
             return None;
         }
-        let n = seq.len();
-        let finish = |mut w: Walk, from: usize, lunch: LunchAt| {
-            for k in from..=n {
-                if let Some(c) = sched.step(&mut w, seq, k, lunch, None)? {
-                    return Ok(c);
-                }
-            }
-            unreachable!("the walk ends at k == seq.len()")
-        };
-        // Lunch owed through step `p` on: the walk before each step is kept.
-        trail.clear();
-        let owed = self.owed[p].and_then(|mut w| {
-            for k in p..=n {
-                trail.push(w);
-                if let Some(c) = sched.step(&mut w, seq, k, LunchAt::None, None)? {
-                    return Ok(c);
-                }
-            }
-            unreachable!("the walk ends at k == seq.len()")
-        });
+        let mut owed = Owed::new(self.owed[p], p);
         let eval = |at: LunchAt| {
             let end = match at {
-                LunchAt::None => owed,
+                LunchAt::None => self.owed[p].and_then(|w| sched.finish(w, seq, p, at)),
                 LunchAt::Door(g) | LunchAt::Place(g) if g < p => {
-                    self.before(p, at).and_then(|w| finish(w, p, at))
+                    self.before(p, at).and_then(|w| sched.finish(w, seq, p, at))
                 }
-                LunchAt::Door(g) | LunchAt::Place(g) => match trail.get(g - p) {
-                    Some(&w) => finish(w, g, at),
-                    // The owed walk failed before step `g`: so does this one.
-                    None => owed,
-                },
+                LunchAt::Door(g) | LunchAt::Place(g) => owed
+                    .before(sched, seq, g)
+                    .and_then(|w| sched.finish(w, seq, g, at)),
             };
             end.and_then(|c| sched.within_drive(c))
         };
-        sched.best_placement(n, eval).map(|(_, c)| c)
+        sched.best_placement(seq.len(), eval).map(|(_, c)| c)
     }
 }
 

@@ -222,7 +222,7 @@ impl Search<'_, '_> {
         if self.walks[s].0 != stamp {
             self.walks[s] = (stamp, Walks::new(&sched, &st.routes[s]));
         }
-        let c = self.walks[s].1.cost(&sched, seq, p, &mut self.trail);
+        let c = self.walks[s].1.cost(&sched, seq, p);
         debug_assert_eq!(c, self.cost(s, seq), "resumed schedule of {seq:?}");
         c
     }

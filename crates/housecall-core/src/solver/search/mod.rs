@@ -20,7 +20,7 @@ mod run;
 
 use crate::rng::SplitMix64;
 use crate::solver::instance::Instance;
-use crate::solver::route::{RouteCost, Walk, Walks};
+use crate::solver::route::{RouteCost, Walks};
 use crate::solver::segment::{Segment, Segments};
 use crate::solver::{Objective, Score};
 use evaluate::{Piece, RouteSegments};
@@ -73,8 +73,6 @@ pub(crate) struct Search<'a, 'p> {
     /// Without segments, per shift: the walks of the route with the stamp they were built
     /// for, so that a route keeping its first visits is scheduled from the first change on.
     walks: Vec<(Option<u64>, Walks)>,
-    /// Scratch space of [`Walks::cost`].
-    trail: Vec<Walk>,
     /// Whether every booking may go on every shift (no eligibility checks needed).
     everywhere: bool,
     /// What a route costs for being used at all, in the moves' comparisons: zero, or more
@@ -125,7 +123,6 @@ impl<'a, 'p> Search<'a, 'p> {
             route_segments: vec![RouteSegments::default(); ns],
             memo: [None, None],
             walks: vec![(None, Walks::default()); ns],
-            trail: Vec::new(),
             everywhere: shifts_of.iter().all(|s| s.len() == ns),
             route_fixed: match objective {
                 Objective::Travel => 0,
