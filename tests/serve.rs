@@ -49,6 +49,17 @@ impl Server {
         (status, r.json().unwrap_or(Value::Null), headers)
     }
 
+    /// Starts a plan request that keeps a worker busy for 1.5 s; its status when joined.
+    fn slow_plan(&self) -> std::thread::JoinHandle<u16> {
+        let mut slow = problem();
+        slow["options"] = json!({"time_limit_s": 1.5, "iterations": 100000000});
+        let url = self.url.clone();
+        std::thread::spawn(move || {
+            let r = client().post(format!("{url}/v1/plan")).json(&slow).send();
+            r.map_or(0, |r| r.status().as_u16())
+        })
+    }
+
     fn alive(&self) -> bool {
         client()
             .get(format!("{}/v1/health", self.url))
@@ -303,18 +314,7 @@ fn slow_and_vanished_clients_do_not_hold_the_server() {
 #[test]
 fn overload_is_turned_away_at_once() {
     let s = Server::start(&["--workers", "1", "--queue", "0"]);
-    let mut slow = problem();
-    slow["options"] = json!({"time_limit_s": 1.5, "iterations": 100000000});
-    let url = s.url.clone();
-    let busy = std::thread::spawn(move || {
-        client()
-            .post(format!("{url}/v1/plan"))
-            .json(&slow)
-            .send()
-            .unwrap()
-            .status()
-            .as_u16()
-    });
+    let busy = s.slow_plan();
     std::thread::sleep(Duration::from_millis(400));
     let started = Instant::now();
     let (status, doc, headers) = s.post("/v1/plan", &problem());
@@ -335,17 +335,7 @@ fn overload_is_turned_away_at_once() {
 #[test]
 fn a_request_that_cannot_start_within_its_limit_is_answered_then() {
     let s = Server::start(&["--workers", "1", "--queue", "4"]);
-    let mut slow = problem();
-    slow["options"] = json!({"time_limit_s": 1.5, "iterations": 100000000});
-    let url = s.url.clone();
-    let busy = std::thread::spawn(move || {
-        let r = client()
-            .post(format!("{url}/v1/plan"))
-            .json(&slow)
-            .send()
-            .unwrap();
-        r.status().as_u16()
-    });
+    let busy = s.slow_plan();
     std::thread::sleep(Duration::from_millis(300));
     // Admitted to the queue, but the only worker is taken for longer than its limit.
     let mut quick = problem();
