@@ -295,7 +295,7 @@ impl Scheduler<'_, '_> {
 
     /// The rest of the day from walk `w` before step `from` of `seq`, with lunch at `lunch`
     /// (before the driving limit).
-    fn finish(
+    pub fn finish(
         &self,
         mut w: Walk,
         seq: &[usize],

@@ -393,8 +393,7 @@ impl Prefix<'_> {
         });
         // After the request, a walk differs from the owed one only in driving so far and,
         // with a hands-on run limit, in the run: the same run gives the same rest of the day.
-        let rest_from = |mut w: Walk| -> Result<RouteCost, Fail> {
-            let post = w;
+        let rest_from = |post: Walk| -> Result<RouteCost, Fail> {
             if let Ok((o, c)) = owed_end {
                 if o.run == post.run {
                     debug_assert_eq!(
@@ -407,12 +406,7 @@ impl Prefix<'_> {
                     });
                 }
             }
-            for k in p + 1..=n {
-                if let Some(c) = sched.step(&mut w, seq, k, LunchAt::None, None)? {
-                    return Ok(c);
-                }
-            }
-            unreachable!("the walk ends at k == seq.len()")
+            sched.finish(post, seq, p + 1, LunchAt::None)
         };
         let eval = |at: LunchAt| -> Result<RouteCost, Fail> {
             let end = match at {
@@ -427,16 +421,7 @@ impl Prefix<'_> {
                     // Lunch after the request: the owed walk up to step `k`, then on.
                     match owed_end {
                         Err(f) if trail.len() < k - p => Err(f),
-                        _ => {
-                            let mut w = trail[k - p - 1];
-                            let mut j = k;
-                            loop {
-                                if let Some(c) = sched.step(&mut w, seq, j, at, None)? {
-                                    break Ok(c);
-                                }
-                                j += 1;
-                            }
-                        }
+                        _ => sched.finish(trail[k - p - 1], seq, k, at),
                     }
                 }
             };
