@@ -49,6 +49,15 @@ impl Server {
         (status, r.json().unwrap_or(Value::Null), headers)
     }
 
+    /// The Prometheus text of `/metrics`.
+    fn metrics(&self) -> String {
+        let r = client()
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .unwrap();
+        r.text().unwrap()
+    }
+
     /// Starts a plan request that keeps a worker busy for 1.5 s; its status when joined.
     fn slow_plan(&self) -> std::thread::JoinHandle<u16> {
         let mut slow = problem();
@@ -84,13 +93,18 @@ fn client() -> reqwest::blocking::Client {
 
 /// The example day as a JSON problem.
 fn problem() -> Value {
+    converted("data/examples/brampton-mississauga.csv", PRACTICE)
+}
+
+/// A bookings file and therapist file as a JSON problem (`housecall convert`).
+fn converted(bookings: &str, therapists: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("p.json");
     let r = housecall(&[
         "convert",
-        "data/examples/brampton-mississauga.csv",
+        bookings,
         "--therapists",
-        PRACTICE,
+        therapists,
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -181,12 +195,7 @@ fn every_endpoint_answers() {
     );
     assert!(changes.contains(&format!("{first}: runs 15 min long").as_str()));
 
-    let metrics = client()
-        .get(format!("{}/metrics", s.url))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let metrics = s.metrics();
     for name in [
         "housecall_requests_total{endpoint=\"plan\",status=\"200\"}",
         "housecall_request_duration_seconds_bucket",
@@ -323,12 +332,7 @@ fn overload_is_turned_away_at_once() {
     assert_eq!(doc["error"], "busy");
     assert_eq!(headers["retry-after"], "1");
     assert_eq!(busy.join().unwrap(), 200, "the admitted one finishes");
-    let metrics = client()
-        .get(format!("{}/metrics", s.url))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
+    let metrics = s.metrics();
     assert!(metrics.contains("housecall_rejected_total 1"), "{metrics}");
 }
 
@@ -416,31 +420,16 @@ fn sigterm_finishes_the_requests_in_flight() {
 
 #[test]
 fn a_week_problem_is_planned_over_its_days() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("week.json");
-    let r = housecall(&[
-        "convert",
+    let mut week = converted(
         "data/examples/week-35.csv",
-        "--therapists",
         "data/examples/week-therapist.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let mut week: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    );
     week["options"] = json!({"from": "2026-12-07", "to": "2026-12-11", "iterations": 30});
     let s = Server::start(&[]);
     let (status, plan, _) = s.post("/v1/plan", &week);
     assert_eq!(status, 200, "{plan}");
-    let mut dates: Vec<&str> = plan["routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["date"].as_str().unwrap())
-        .collect();
-    dates.dedup();
     assert_eq!(
-        dates,
+        route_dates(&plan),
         ["2026-12-07", "2026-12-08", "2026-12-10", "2026-12-11"]
     );
     week["options"] = json!({"from": "2026-12-07"});

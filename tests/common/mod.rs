@@ -183,3 +183,15 @@ pub fn ical_prop(e: &ical::parser::ical::component::IcalEvent, name: &str) -> St
         .and_then(|p| p.value.clone())
         .unwrap_or_default()
 }
+
+/// The dates of a plan document's routes, in order, each once per run of routes.
+pub fn route_dates(doc: &serde_json::Value) -> Vec<String> {
+    let mut dates: Vec<String> = doc["routes"]
+        .as_array()
+        .expect("a plan document")
+        .iter()
+        .map(|r| r["date"].as_str().unwrap_or("").to_string())
+        .collect();
+    dates.dedup();
+    dates
+}
