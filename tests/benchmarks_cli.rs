@@ -133,14 +133,16 @@ fn vehicles_then_distance_uses_fewer_routes_on_rc101() {
     let Some(path) = shared("benchmarks/solomon/RC101.txt") else {
         return;
     };
-    let run = |objective: &str| {
+    let run = |objective: &str, seed: &str| {
         let r = housecall(&[
             "vrptw",
             &path,
             "--iterations",
-            "200",
+            "100",
             "--threads",
             "1",
+            "--seed",
+            seed,
             "--objective",
             objective,
         ]);
@@ -149,7 +151,14 @@ fn vehicles_then_distance_uses_fewer_routes_on_rc101() {
         assert_eq!(rs.iter().map(Vec::len).sum::<usize>(), 100);
         rs.len()
     };
-    let (distance, vehicles) = (run("distance"), run("vehicles-then-distance"));
+    // Per seed never more routes; over three seeds fewer in all (a single seed of the
+    // distance objective can happen on as few).
+    let (mut distance, mut vehicles) = (0, 0);
+    for seed in ["1", "2", "3"] {
+        let (d, v) = (run("distance", seed), run("vehicles-then-distance", seed));
+        assert!(v <= d, "seed {seed}: {v} routes vs {d}");
+        (distance, vehicles) = (distance + d, vehicles + v);
+    }
     assert!(vehicles < distance, "{vehicles} routes vs {distance}");
     let bad = housecall(&["vrptw", &path, "--objective", "fastest"]);
     assert_eq!(bad.code, 2);

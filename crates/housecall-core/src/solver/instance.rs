@@ -6,7 +6,7 @@ use crate::travel::{TravelMatrix, TravelModel, SHARED};
 use crate::validate::ProblemError;
 
 /// A therapist-day as the search sees it. Times are seconds since midnight.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ShiftData {
     pub start_loc: usize,
     pub end_loc: usize,

@@ -7,7 +7,7 @@ use crate::solver::route::RouteCost;
 impl Search<'_, '_> {
     /// Builds a first plan by regret-2 insertion, required bookings first.
     pub fn construct(&mut self, bookings: &[usize]) -> State {
-        let mut st = State::empty(self.inst.shifts.len());
+        let mut st = State::empty(self.inst.shifts.len(), self.inst.n());
         let mut todo: Vec<usize> = bookings.to_vec();
         while let Some(top) = todo.iter().map(|&b| self.inst.bookings[b].priority).max() {
             // (regret, -detour, booking, shift, position, cost) of the best pick so far.
@@ -49,7 +49,7 @@ impl Search<'_, '_> {
     /// its shift is kept as it is; the bookings of the others, and every booking of
     /// `bookings` not on a route, are then inserted where they add least, most important first.
     pub fn warm_start(&mut self, bookings: &[usize], given: &[Vec<usize>]) -> State {
-        let mut st = State::empty(self.inst.shifts.len());
+        let mut st = State::empty(self.inst.shifts.len(), self.inst.n());
         let mut placed = vec![false; self.inst.n()];
         for (s, route) in given.iter().enumerate().take(st.routes.len()) {
             if route.is_empty() || !self.all_fit(route, s) {

@@ -1,145 +1,121 @@
-//! Inter-route moves: relocate, swap and 2-opt* between routes, over all pairs for small
-//! problems or the granular neighbour lists for large ones.
+//! Inter-route moves, written once for a pair of bookings in different routes: the local
+//! search feeds them each booking's neighbour list (every booking that can share a shift with
+//! it for small problems, the nearest ones for large: granular neighbourhoods, Toth and Vigo
+//! 2003).
 
 use super::*;
 
+/// Where an unassigned booking is, in [`Search::at`].
+pub(super) const NOWHERE: (usize, usize) = (usize::MAX, usize::MAX);
+
 impl Search<'_, '_> {
-    /// Where each booking is: `(route, position)`, `usize::MAX` when unassigned.
-    pub(super) fn positions(&self, st: &State) -> Vec<(usize, usize)> {
-        let mut at = vec![(usize::MAX, usize::MAX); self.inst.n()];
-        for (s, r) in st.routes.iter().enumerate() {
-            for (i, &b) in r.iter().enumerate() {
-                at[b] = (s, i);
-            }
+    /// Fills [`Search::at`]: each booking's `(route, position)`, [`NOWHERE`] when unassigned.
+    pub(super) fn locate(&mut self, st: &State) {
+        self.at.clear();
+        self.at.resize(self.inst.n(), NOWHERE);
+        for s in 0..st.routes.len() {
+            self.relocate_route(st, s);
         }
-        at
     }
 
-    /// Granular inter-route moves: for each served booking `b` and each near booking `v` in
-    /// another route, relocate `b` before or after `v`, swap the two, or join `b` to `v` by
-    /// exchanging the routes' tails (2-opt*).
-    pub(super) fn granular_inter(&mut self, st: &mut State) -> bool {
-        use Piece::{One, Run};
-        let at = self.positions(st);
-        for b in 0..self.inst.n() {
-            let (s1, i) = at[b];
-            if s1 == usize::MAX {
-                continue;
+    /// Updates [`Search::at`] for the visits of route `s`.
+    pub(super) fn relocate_route(&mut self, st: &State, s: usize) {
+        for (i, &b) in st.routes[s].iter().enumerate() {
+            self.at[b] = (s, i);
+        }
+    }
+
+    /// Tries the moves that bring booking `u` next to booking `v` of another route, and applies
+    /// the first that improves the plan: the run of one to three visits from `u` (also
+    /// reversed, runs only where moves are evaluated in O(1)) moved after `v` (or before it,
+    /// when `v` is first); `u`,
+    /// or `u` and the visit after it, swapped with `v`, or with `v` and the visit after it; and
+    /// 2-opt* (the routes exchange their tails after `u` and from `v`).
+    pub(super) fn pair_moves(&mut self, st: &mut State, u: usize, v: usize) -> bool {
+        use Piece::{Rev, Run};
+        let ((s1, i), (s2, j)) = (self.at[u], self.at[v]);
+        let (n1, n2) = (st.routes[s1].len(), st.routes[s2].len());
+        let longest = if self.segments.is_some() { 3 } else { 1 };
+        for len in 1..=longest.min(n1 - i) {
+            let e = i + len;
+            if !self.all_fit(&st.routes[s1][i..e], s2) {
+                break;
             }
-            for k in 0..self.neighbours[b].len() {
-                let v = self.neighbours[b][k];
-                let (s2, j) = at[v];
-                if s2 == usize::MAX || s2 == s1 {
+            let from = [Run(s1, 0, i), Run(s1, e, n1)];
+            for rev in [false, true] {
+                if rev && len == 1 {
                     continue;
                 }
-                let (n1, n2) = (st.routes[s1].len(), st.routes[s2].len());
-                let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
-                if self.fits(b, s2) {
-                    for p in [j, j + 1] {
-                        let to = [Run(s2, 0, p), One(b), Run(s2, p, n2)];
-                        if self.try_routes(st, &[(s1, &from), (s2, &to)]) {
-                            return true;
-                        }
+                let run = if rev { Rev(s1, i, e) } else { Run(s1, i, e) };
+                // After v; before v only when v is first (otherwise that is after the visit
+                // before v, most likely a neighbour too).
+                for p in [j + 1, 0] {
+                    if p == 0 && j > 0 {
+                        continue;
                     }
-                    if self.fits(v, s1) {
-                        let r1 = [Run(s1, 0, i), One(v), Run(s1, i + 1, n1)];
-                        let r2 = [Run(s2, 0, j), One(b), Run(s2, j + 1, n2)];
-                        if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
-                            return true;
-                        }
-                    }
-                }
-                // 2-opt*: s1 keeps up to b, then v's tail; s2 keeps up to before v, then b's tail.
-                if self.all_fit(&st.routes[s2][j..], s1)
-                    && self.all_fit(&st.routes[s1][i + 1..], s2)
-                {
-                    let r1 = [Run(s1, 0, i + 1), Run(s2, j, n2)];
-                    let r2 = [Run(s2, 0, j), Run(s1, i + 1, n1)];
-                    if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
+                    let to = [Run(s2, 0, p), run, Run(s2, p, n2)];
+                    if self.apply(st, &[(s1, &from), (s2, &to)]) {
                         return true;
                     }
                 }
             }
         }
+        // Swaps: u (or u and its successor) for v (or v and its successor).
+        for a in 1..=2.min(longest).min(n1 - i) {
+            if !self.all_fit(&st.routes[s1][i..i + a], s2) {
+                break;
+            }
+            for b in 1..=2.min(longest).min(n2 - j) {
+                if !self.all_fit(&st.routes[s2][j..j + b], s1) {
+                    break;
+                }
+                let r1 = [Run(s1, 0, i), Run(s2, j, j + b), Run(s1, i + a, n1)];
+                let r2 = [Run(s2, 0, j), Run(s1, i, i + a), Run(s2, j + b, n2)];
+                if self.apply(st, &[(s1, &r1), (s2, &r2)]) {
+                    return true;
+                }
+            }
+        }
+        // 2-opt*: s1 keeps up to u, then v's tail; s2 keeps up to before v, then u's tail.
+        if self.all_fit(&st.routes[s2][j..], s1) && self.all_fit(&st.routes[s1][i + 1..], s2) {
+            let r1 = [Run(s1, 0, i + 1), Run(s2, j, n2)];
+            let r2 = [Run(s2, 0, j), Run(s1, i + 1, n1)];
+            if self.apply(st, &[(s1, &r1), (s2, &r2)]) {
+                return true;
+            }
+        }
         false
     }
 
-    pub(super) fn relocate_inter(&mut self, st: &mut State) -> bool {
+    /// Moves `u` alone onto an empty shift it may go on, when that lowers the plan's cost
+    /// (only when routes are free to use); one empty shift of each kind is tried.
+    pub(super) fn open_route(&mut self, st: &mut State, u: usize) -> bool {
         use Piece::{One, Run};
-        let ns = st.routes.len();
-        for s1 in 0..ns {
-            let n1 = st.routes[s1].len();
-            for i in 0..n1 {
-                let b = st.routes[s1][i];
-                let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
-                for k in 0..self.shifts_of[b].len() {
-                    let s2 = self.shifts_of[b][k];
-                    if s2 == s1 {
-                        continue;
-                    }
-                    let n2 = st.routes[s2].len();
-                    for p in 0..=n2 {
-                        let to = [Run(s2, 0, p), One(b), Run(s2, p, n2)];
-                        if self.try_routes(st, &[(s1, &from), (s2, &to)]) {
-                            return true;
-                        }
-                    }
-                }
+        let (s1, i) = self.at[u];
+        let n1 = st.routes[s1].len();
+        let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
+        self.tried.clear();
+        for k in 0..self.shifts_of[u].len() {
+            let s2 = self.shifts_of[u][k];
+            if !st.routes[s2].is_empty() || self.tried.contains(&self.twin[s2]) {
+                continue;
+            }
+            self.tried.push(self.twin[s2]);
+            if self.apply(st, &[(s1, &from), (s2, &[One(u)])]) {
+                return true;
             }
         }
         false
     }
 
-    pub(super) fn swap_inter(&mut self, st: &mut State) -> bool {
-        use Piece::{One, Run};
-        let ns = st.routes.len();
-        for s1 in 0..ns {
-            for s2 in s1 + 1..ns {
-                let (n1, n2) = (st.routes[s1].len(), st.routes[s2].len());
-                for i in 0..n1 {
-                    for j in 0..n2 {
-                        let (a, b) = (st.routes[s1][i], st.routes[s2][j]);
-                        if !self.fits(a, s2) || !self.fits(b, s1) {
-                            continue;
-                        }
-                        let r1 = [Run(s1, 0, i), One(b), Run(s1, i + 1, n1)];
-                        let r2 = [Run(s2, 0, j), One(a), Run(s2, j + 1, n2)];
-                        if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
-                            return true;
-                        }
-                    }
-                }
-            }
+    /// [`Search::try_routes`], keeping [`Search::at`] up to date.
+    pub(super) fn apply(&mut self, st: &mut State, changes: &[(usize, &[Piece])]) -> bool {
+        if !self.try_routes(st, changes) {
+            return false;
         }
-        false
-    }
-
-    /// Exchanges the tails of two routes.
-    pub(super) fn two_opt_star(&mut self, st: &mut State) -> bool {
-        use Piece::Run;
-        let ns = st.routes.len();
-        for s1 in 0..ns {
-            for s2 in s1 + 1..ns {
-                let (n1, n2) = (st.routes[s1].len(), st.routes[s2].len());
-                for i in 0..=n1 {
-                    for j in 0..=n2 {
-                        if (i == n1 && j == n2) || (i == 0 && j == 0) {
-                            continue;
-                        }
-                        if !self.all_fit(&st.routes[s2][j..], s1)
-                            || !self.all_fit(&st.routes[s1][i..], s2)
-                        {
-                            continue;
-                        }
-                        let r1 = [Run(s1, 0, i), Run(s2, j, n2)];
-                        let r2 = [Run(s2, 0, j), Run(s1, i, n1)];
-                        if self.try_routes(st, &[(s1, &r1), (s2, &r2)]) {
-                            return true;
-                        }
-                    }
-                }
-            }
+        for &(s, _) in changes {
+            self.relocate_route(st, s);
         }
-        false
+        true
     }
 }

@@ -1,7 +1,10 @@
-//! The heuristic: regret insertion to build, a descent over relocate, or-opt, swap, 2-opt,
-//! 2-opt* and insertion moves, and ruin-and-recreate (remove a cluster of nearby visits or
-//! strings of routes, or under the routes-first objective a whole route; reinsert greedily in
-//! a random order) to escape local optima, with a record-to-record acceptance.
+//! The heuristic: regret insertion to build; a descent in the manner of HGS (bookings in a
+//! shuffled order, each tried next to its neighbours: runs of one to three moved, 1-1, 2-1 and
+//! 2-2 swaps, 2-opt*, a move onto an empty route; relocate, or-opt, swap and 2-opt within
+//! routes), which applies each improving move and goes on, and after a change searches again
+//! only where routes changed (route stamps); and ruin-and-recreate (remove a cluster of nearby
+//! visits or strings of routes, or under the routes-first objective a whole route; reinsert
+//! greedily in a random order) to escape local optima, with a record-to-record acceptance.
 //!
 //! Moves describe the routes they would make as [`Piece`]s of the current ones. Where the
 //! instance allows it ([`Segments`]), a move is evaluated in O(1) by concatenating cached
@@ -35,16 +38,24 @@ pub(crate) struct State {
     /// A stamp per route, new whenever the route changes: equal stamps mean equal routes.
     stamps: Vec<u64>,
     pub unassigned: Vec<usize>,
+    /// Per booking: the last stamp handed out when its neighbourhood was last searched. A
+    /// pair of routes neither of which has changed since found no improving move then.
+    tested: Vec<u64>,
+    /// Per route: the stamp it had when its intra-route moves last found nothing.
+    settled: Vec<u64>,
 }
 
 impl State {
-    /// No visits on any of `shifts` routes, nothing unassigned yet.
-    fn empty(shifts: usize) -> Self {
+    /// No visits on any of `shifts` routes, nothing unassigned yet, none of `bookings`
+    /// searched.
+    fn empty(shifts: usize, bookings: usize) -> Self {
         State {
             routes: vec![Vec::new(); shifts],
             costs: vec![EMPTY; shifts],
             stamps: vec![0; shifts],
             unassigned: Vec::new(),
+            tested: vec![0; bookings],
+            settled: vec![0; shifts],
         }
     }
 }
@@ -56,10 +67,14 @@ pub(crate) struct Search<'a, 'p> {
     rng: SplitMix64,
     /// The last stamp handed out.
     stamp: u64,
-    /// For large problems, each booking's nearest bookings: inter-route moves only bring a
-    /// booking next to one of them (granular neighbourhoods, Toth and Vigo 2003). Empty for
-    /// small problems, which search the full neighbourhoods.
+    /// Each booking's neighbours, nearest first: inter-route moves only bring a booking next
+    /// to one of them. Every booking that can share a shift with it for small problems.
     neighbours: Vec<Vec<usize>>,
+    /// Where each booking is during the local search: `(route, position)`.
+    at: Vec<(usize, usize)>,
+    /// The order the local search visits bookings and routes in, shuffled per descent.
+    order: Vec<usize>,
+    route_order: Vec<usize>,
     /// Best insertion of booking `b` into shift `s` (index `b * shifts + s`), valid while the
     /// route still has the stamp it was computed for.
     insertions: Vec<Option<CachedInsertion>>,
@@ -75,6 +90,11 @@ pub(crate) struct Search<'a, 'p> {
     walks: Vec<(Option<u64>, Walks)>,
     /// Whether every booking may go on every shift (no eligibility checks needed).
     everywhere: bool,
+    /// Per shift: the first shift that is the same in every way (start, end, hours, limits,
+    /// and which bookings it may serve), so that one empty route of each kind is tried.
+    twin: Vec<usize>,
+    /// The kinds of empty route tried so far for one booking.
+    tried: Vec<usize>,
     /// What a route costs for being used at all, in the moves' comparisons: zero, or more
     /// than any saving in travel under [`Objective::RoutesThenTravel`].
     route_fixed: i64,
@@ -98,6 +118,29 @@ const EMPTY: RouteCost = RouteCost {
     finish: 0,
 };
 
+/// [`Search::twin`] of every shift.
+fn twins(inst: &Instance, shifts_of: &[Vec<usize>], everywhere: bool) -> Vec<usize> {
+    let ns = inst.shifts.len();
+    // Which bookings each shift may serve, unless every shift may serve every booking.
+    let mut serves = vec![Vec::new(); if everywhere { 0 } else { ns }];
+    if !everywhere {
+        for (b, shifts) in shifts_of.iter().enumerate() {
+            for &s in shifts {
+                serves[s].push(b);
+            }
+        }
+    }
+    let same = |a: usize, b: usize| {
+        inst.shifts[a] == inst.shifts[b] && (everywhere || serves[a] == serves[b])
+    };
+    let mut twin: Vec<usize> = Vec::with_capacity(ns);
+    for s in 0..ns {
+        let first = (0..s).find(|&t| twin[t] == t && same(t, s)).unwrap_or(s);
+        twin.push(first);
+    }
+    twin
+}
+
 impl<'a, 'p> Search<'a, 'p> {
     pub fn new(
         inst: &'a Instance<'p>,
@@ -106,24 +149,26 @@ impl<'a, 'p> Search<'a, 'p> {
         objective: Objective,
     ) -> Self {
         let cells = inst.n() * inst.shifts.len();
-        let neighbours = if inst.n() > GRANULAR_FROM {
-            nearest_bookings(inst, shifts_of)
-        } else {
-            Vec::new()
-        };
+        let neighbours = nearest_bookings(inst, shifts_of, GRANULAR_FROM);
         let ns = inst.shifts.len();
+        let everywhere = shifts_of.iter().all(|s| s.len() == ns);
         Search {
             inst,
             shifts_of,
             rng: SplitMix64::new(seed),
             stamp: 0,
             neighbours,
+            at: Vec::new(),
+            order: Vec::new(),
+            route_order: Vec::new(),
             insertions: vec![None; cells],
             segments: Segments::new(inst),
             route_segments: vec![RouteSegments::default(); ns],
             memo: [None, None],
             walks: vec![(None, Walks::default()); ns],
-            everywhere: shifts_of.iter().all(|s| s.len() == ns),
+            everywhere,
+            twin: twins(inst, shifts_of, everywhere),
+            tried: Vec::new(),
             route_fixed: match objective {
                 Objective::Travel => 0,
                 Objective::RoutesThenTravel => ROUTE_FIXED,
@@ -147,11 +192,6 @@ impl<'a, 'p> Search<'a, 'p> {
     fn added(&self, st: &State, s: usize, c: RouteCost) -> i64 {
         let len = st.routes[s].len();
         self.value(len + 1, c) - self.value(len, st.costs[s])
-    }
-
-    /// Whether booking `b` may go on shift `s`.
-    fn fits(&self, b: usize, s: usize) -> bool {
-        self.everywhere || self.shifts_of[b].contains(&s)
     }
 
     /// Whether every booking of `seq` may go on shift `s`.

@@ -10,17 +10,69 @@ impl Search<'_, '_> {
     /// at each local optimum, serving one more booking (and descending again).
     pub fn local_search(&mut self, st: &mut State) {
         loop {
-            if self.neighbours.is_empty() {
-                while !self.out_of_time()
-                    && (self.intra_moves(st)
-                        || self.relocate_inter(st)
-                        || self.swap_inter(st)
-                        || self.two_opt_star(st))
-                {}
-            } else {
-                while !self.out_of_time() && (self.intra_moves(st) || self.granular_inter(st)) {}
-            }
+            self.descend(st);
             if self.out_of_time() || !self.insert_unassigned(st) {
+                break;
+            }
+        }
+    }
+
+    /// One descent in the manner of HGS (Vidal 2022): bookings in a shuffled order, each with
+    /// its neighbours, applying every improving move found and going on from there (no
+    /// restart), until a whole pass finds none. A pair whose two routes have not changed since
+    /// the booking was last searched is skipped, so after a ruin only the routes it touched,
+    /// and what lies near them, are searched again.
+    fn descend(&mut self, st: &mut State) {
+        let n = self.inst.n();
+        self.order.clear();
+        self.order.extend(0..n);
+        self.rng.shuffle(&mut self.order);
+        self.route_order.clear();
+        self.route_order.extend(0..st.routes.len());
+        self.rng.shuffle(&mut self.route_order);
+        self.locate(st);
+        // Visits on routes changed since they were last searched (after a ruin: those it
+        // removed and reinserted, and their routes) first.
+        let (at, stamps, tested) = (&self.at, &st.stamps, &st.tested);
+        self.order
+            .sort_by_key(|&u| at[u].0 == usize::MAX || stamps[at[u].0] <= tested[u]);
+        let free_routes = self.route_fixed == 0;
+        loop {
+            let mut improved = false;
+            for k in 0..n {
+                let u = self.order[k];
+                if self.at[u].0 == usize::MAX {
+                    continue;
+                }
+                if self.out_of_time() {
+                    return;
+                }
+                let last = st.tested[u];
+                st.tested[u] = self.stamp;
+                for x in 0..self.neighbours[u].len() {
+                    let v = self.neighbours[u][x];
+                    let (s1, s2) = (self.at[u].0, self.at[v].0);
+                    if s2 == usize::MAX || s1 == s2 || st.stamps[s1].max(st.stamps[s2]) <= last {
+                        continue;
+                    }
+                    improved |= self.pair_moves(st, u, v);
+                }
+                if free_routes && st.stamps[self.at[u].0] > last {
+                    improved |= self.open_route(st, u);
+                }
+            }
+            for k in 0..self.route_order.len() {
+                let s = self.route_order[k];
+                if st.settled[s] == st.stamps[s] {
+                    continue;
+                }
+                if self.intra_route(st, s) {
+                    improved = true;
+                } else {
+                    st.settled[s] = st.stamps[s];
+                }
+            }
+            if !improved || self.out_of_time() {
                 break;
             }
         }
