@@ -5,21 +5,21 @@
 
 use super::*;
 
-/// Where an unassigned booking is, in [`Search::at`].
-pub(super) const NOWHERE: (usize, usize) = (usize::MAX, usize::MAX);
+/// The route of an unassigned booking in [`Search::at`].
+pub(super) const NO_ROUTE: usize = usize::MAX;
 
 impl Search<'_, '_> {
-    /// Fills [`Search::at`]: each booking's `(route, position)`, [`NOWHERE`] when unassigned.
+    /// Fills [`Search::at`]: each booking's `(route, position)`, route [`NO_ROUTE`] when unassigned.
     pub(super) fn locate(&mut self, st: &State) {
         self.at.clear();
-        self.at.resize(self.inst.n(), NOWHERE);
+        self.at.resize(self.inst.n(), (NO_ROUTE, 0));
         for s in 0..st.routes.len() {
-            self.relocate_route(st, s);
+            self.locate_route(st, s);
         }
     }
 
     /// Updates [`Search::at`] for the visits of route `s`.
-    pub(super) fn relocate_route(&mut self, st: &State, s: usize) {
+    pub(super) fn locate_route(&mut self, st: &State, s: usize) {
         for (i, &b) in st.routes[s].iter().enumerate() {
             self.at[b] = (s, i);
         }
@@ -114,7 +114,7 @@ impl Search<'_, '_> {
             return false;
         }
         for &(s, _) in changes {
-            self.relocate_route(st, s);
+            self.locate_route(st, s);
         }
         true
     }

@@ -1,6 +1,7 @@
 //! The run loop: construction, descent, and ruin-and-recreate rounds with record-to-record
 //! acceptance until the iterations or the time limit are spent.
 
+use super::inter::NO_ROUTE;
 use super::*;
 use crate::solver::Score;
 use std::time::Instant;
@@ -35,13 +36,13 @@ impl Search<'_, '_> {
         // removed and reinserted, and their routes) first.
         let (at, stamps, tested) = (&self.at, &st.stamps, &st.tested);
         self.order
-            .sort_by_key(|&u| at[u].0 == usize::MAX || stamps[at[u].0] <= tested[u]);
+            .sort_by_key(|&u| at[u].0 == NO_ROUTE || stamps[at[u].0] <= tested[u]);
         let free_routes = self.route_fixed == 0;
         loop {
             let mut improved = false;
             for k in 0..n {
                 let u = self.order[k];
-                if self.at[u].0 == usize::MAX {
+                if self.at[u].0 == NO_ROUTE {
                     continue;
                 }
                 if self.out_of_time() {
@@ -52,7 +53,7 @@ impl Search<'_, '_> {
                 for x in 0..self.neighbours[u].len() {
                     let v = self.neighbours[u][x];
                     let (s1, s2) = (self.at[u].0, self.at[v].0);
-                    if s2 == usize::MAX || s1 == s2 || st.stamps[s1].max(st.stamps[s2]) <= last {
+                    if s2 == NO_ROUTE || s1 == s2 || st.stamps[s1].max(st.stamps[s2]) <= last {
                         continue;
                     }
                     improved |= self.pair_moves(st, u, v);
