@@ -72,6 +72,10 @@ async fn main() {
     let r = run(&http, &url, &bodies, 10_000, 32, 0).await;
     r.print();
 
+    println!("phase 1b: the floor: 10,000 GET /v1/health (no work), 32 connections");
+    let r = run(&http, &url, &Arc::new(Vec::new()), 10_000, 32, 0).await;
+    r.print();
+
     let rss_before = pid.and_then(rss_kib);
     println!("phase 2: 10,000 slot requests with 1,000 malformed mixed in, 32 connections");
     let r = run(&http, &url, &bodies, 11_000, 32, 11).await;
@@ -258,7 +262,8 @@ impl Results {
 }
 
 /// Sends `total` requests over `connections` concurrent workers; every `bad_every`-th (when
-/// not 0) is malformed in one of several ways.
+/// not 0) is malformed in one of several ways. Without bodies the requests are
+/// `GET /v1/health`: what HTTP alone costs on this machine.
 async fn run(
     http: &reqwest::Client,
     url: &str,
@@ -281,18 +286,20 @@ async fn run(
                     break;
                 }
                 let malformed = bad_every > 0 && k % bad_every == 0;
-                let body = if malformed {
-                    bad_body(k / bad_every, &bodies[0])
+                let request = if bodies.is_empty() {
+                    http.get(format!("{url}/v1/health"))
                 } else {
-                    bodies[k % bodies.len()].clone()
+                    let body = if malformed {
+                        bad_body(k / bad_every, &bodies[0])
+                    } else {
+                        bodies[k % bodies.len()].clone()
+                    };
+                    http.post(format!("{url}/v1/slots"))
+                        .header("content-type", "application/json")
+                        .body(body)
                 };
                 let t = Instant::now();
-                let status = http
-                    .post(format!("{url}/v1/slots"))
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await;
+                let status = request.send().await;
                 let status = match status {
                     Ok(r) => {
                         let s = r.status().as_u16();
