@@ -146,6 +146,9 @@ impl Search<'_, '_> {
     ) -> Option<(usize, usize, RouteCost)> {
         let mut best: Option<(i64, usize, usize, RouteCost)> = None;
         for &s in &self.shifts_of[b] {
+            if !self.open_routes && st.routes[s].is_empty() {
+                continue;
+            }
             if let Some((p, c)) = self.best_insertion(st, b, s) {
                 let d = self.added(st, s, c);
                 if best.is_none_or(|x| d < x.0) {
@@ -159,21 +162,20 @@ impl Search<'_, '_> {
     /// Serves an unassigned booking, directly or in place of a less important one.
     pub(super) fn insert_unassigned(&mut self, st: &mut State) -> bool {
         let mut order = st.unassigned.clone();
-        order.sort_by_key(|&b| std::cmp::Reverse(self.inst.bookings[b].priority));
+        order.sort_by_key(|&b| std::cmp::Reverse(self.rank(b)));
         for b in order {
-            let pb = self.inst.bookings[b].priority;
             if let Some((s, p, c)) = self.cheapest_insertion(st, b) {
                 self.insert(st, s, p, b, c);
                 st.unassigned.retain(|&u| u != b);
                 return true;
             }
-            // Swap out a served booking of lower priority.
+            // Swap out a served booking it outranks.
             for k in 0..self.shifts_of[b].len() {
                 let s = self.shifts_of[b][k];
                 let n = st.routes[s].len();
                 for i in 0..n {
                     let v = st.routes[s][i];
-                    if self.inst.bookings[v].priority >= pb {
+                    if self.rank(v) >= self.rank(b) {
                         continue;
                     }
                     let pieces = [Piece::Run(s, 0, i), Piece::One(b), Piece::Run(s, i + 1, n)];

@@ -5,6 +5,9 @@
 //! only where routes changed (route stamps); and ruin-and-recreate (remove a cluster of nearby
 //! visits or strings of routes, or under the routes-first objective a whole route; reinsert
 //! greedily in a random order) to escape local optima, with a record-to-record acceptance.
+//! The routes-first objective starts with a route-minimisation phase (`run.rs`,
+//! `Search::fewer_routes`): empty a route, close the empty ones, ruin and recreate until its
+//! visits fit elsewhere, then the next.
 //!
 //! Moves describe the routes they would make as [`Piece`]s of the current ones. Where the
 //! instance allows it ([`Segments`]), a move is evaluated in O(1) by concatenating cached
@@ -22,7 +25,7 @@ mod ruin;
 mod run;
 
 use crate::rng::SplitMix64;
-use crate::solver::instance::Instance;
+use crate::solver::instance::{Instance, Rank};
 use crate::solver::route::{RouteCost, Walks};
 use crate::solver::segment::{Segment, Segments};
 use crate::solver::{Objective, Score};
@@ -98,6 +101,13 @@ pub(crate) struct Search<'a, 'p> {
     /// What a route costs for being used at all, in the moves' comparisons: zero, or more
     /// than any saving in travel under [`Objective::RoutesThenTravel`].
     route_fixed: i64,
+    /// Whether a booking may be put on an empty route: not while the search tries to serve
+    /// everything on fewer routes ([`Search::fewer_routes`]).
+    open_routes: bool,
+    /// While the search tries to serve everything on fewer routes: per booking, the rounds it
+    /// was left out (hard bookings are placed first, and may take the place of easier ones).
+    /// Empty otherwise.
+    absent: Vec<u64>,
     /// When the time limit is spent: the descent stops improving then.
     deadline: Option<Instant>,
     /// Told of the best plan as the search runs.
@@ -173,6 +183,8 @@ impl<'a, 'p> Search<'a, 'p> {
                 Objective::Travel => 0,
                 Objective::RoutesThenTravel => ROUTE_FIXED,
             },
+            open_routes: true,
+            absent: Vec::new(),
             deadline: None,
             progress: None,
         }
@@ -192,6 +204,16 @@ impl<'a, 'p> Search<'a, 'p> {
     fn added(&self, st: &State, s: usize, c: RouteCost) -> i64 {
         let len = st.routes[s].len();
         self.value(len + 1, c) - self.value(len, st.costs[s])
+    }
+
+    /// The order of importance in which bookings are placed, and in which one may take the
+    /// place of another that cannot be served otherwise: priority, then (while routes are
+    /// being saved) how often a booking was left out.
+    fn rank(&self, b: usize) -> (Rank, u64) {
+        (
+            self.inst.bookings[b].priority,
+            self.absent.get(b).copied().unwrap_or(0),
+        )
     }
 
     /// Whether every booking of `seq` may go on shift `s`.

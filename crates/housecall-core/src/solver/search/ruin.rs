@@ -1,6 +1,7 @@
 //! Ruin: remove a cluster of nearby visits, SISR-style strings of routes near a seed, or
-//! (routes first) the shorter of two routes; the removed bookings are reinserted greedily in a
-//! random order.
+//! (routes first, once routes may be opened again) the shorter of two routes; the removed
+//! bookings are reinserted greedily in a random order, those left out most often first while
+//! routes are being saved.
 
 use super::*;
 use crate::solver::instance::Rank;
@@ -8,7 +9,7 @@ use crate::solver::instance::Rank;
 impl Search<'_, '_> {
     /// Removes a cluster of nearby visits (or, when routes count, a whole short route) and
     /// reinserts them, with everything unassigned, greedily in a random order within each
-    /// priority.
+    /// [`Search::rank`].
     pub(super) fn ruin_recreate(&mut self, st: &mut State) {
         let served: Vec<usize> = st.routes.iter().flatten().copied().collect();
         if !served.is_empty() {
@@ -20,7 +21,8 @@ impl Search<'_, '_> {
             let used: Vec<usize> = (0..st.routes.len())
                 .filter(|&s| !st.routes[s].is_empty())
                 .collect();
-            let mut removed = if self.route_fixed > 0 && used.len() > 1 && self.rng.below(3) == 0 {
+            let empty_one = self.route_fixed > 0 && self.open_routes && used.len() > 1;
+            let mut removed = if empty_one && self.rng.below(3) == 0 {
                 // Fewer routes: empty the shorter of two random routes, to be served by others.
                 let a = used[self.rng.below(used.len())];
                 let b = used[self.rng.below(used.len())];
@@ -59,9 +61,9 @@ impl Search<'_, '_> {
             }
         }
         let mut todo = std::mem::take(&mut st.unassigned);
-        let keys: Vec<(Rank, u64)> = todo
+        let keys: Vec<((Rank, u64), u64)> = todo
             .iter()
-            .map(|&b| (self.inst.bookings[b].priority, self.rng.next_u64()))
+            .map(|&b| (self.rank(b), self.rng.next_u64()))
             .collect();
         let mut order: Vec<usize> = (0..todo.len()).collect();
         order.sort_by_key(|&i| (std::cmp::Reverse(keys[i].0), keys[i].1));

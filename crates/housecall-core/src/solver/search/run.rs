@@ -3,6 +3,7 @@
 
 use super::inter::NO_ROUTE;
 use super::*;
+use crate::solver::instance::Rank;
 use crate::solver::Score;
 use std::time::Instant;
 
@@ -95,20 +96,18 @@ impl Search<'_, '_> {
             None => self.construct(bookings),
         };
         self.local_search(&mut cur);
+        let mut first = 0;
+        if self.route_fixed > 0 {
+            (cur, first) = self.fewer_routes(cur, iterations, limit);
+        }
         let mut best = cur.clone();
         let mut best_score = self.score(&best);
         let mut cur_score = best_score;
         let mut reported: Option<Instant> = None;
-        for it in 0..iterations {
-            // How far the search has come, by iterations or by time, whichever is further.
-            let mut progress = it as f64 / iterations as f64;
-            if let Some((start, limit)) = limit {
-                let spent = start.elapsed().as_secs_f64() / limit.as_secs_f64();
-                if spent >= 1.0 {
-                    break;
-                }
-                progress = progress.max(spent);
-            }
+        for it in first..iterations {
+            let Some(progress) = progress(it, iterations, limit) else {
+                break;
+            };
             let mut cand = cur.clone();
             self.ruin_recreate(&mut cand);
             self.local_search(&mut cand);
@@ -143,4 +142,102 @@ impl Search<'_, '_> {
         }
         best
     }
+
+    /// The route-minimisation phase of the routes-first objective, in the manner of SISR's
+    /// fleet minimisation (Christiaens and Vanden Berghe, 2020): empty a route, close the
+    /// empty routes, and ruin and recreate until its visits fit on the others. A candidate
+    /// is accepted when it serves more, or as much while what it leaves out was left out less
+    /// often (each booking counts the rounds it was left out: those that are hard to place
+    /// are placed first, and may take the place of easier ones); once everything fits,
+    /// another route is emptied. Runs for up to [`FLEET_SHARE`] of the budget and returns
+    /// the plan on the fewest routes that serves as much as `best` (after a descent), with
+    /// the rounds spent.
+    fn fewer_routes(
+        &mut self,
+        mut best: State,
+        iterations: usize,
+        limit: Option<(Instant, std::time::Duration)>,
+    ) -> (State, usize) {
+        let served = |sc: Score| (sc.required_missed, sc.weight_missed);
+        let target = served(self.score(&best));
+        let Some(mut cur) = self.without_a_route(&best) else {
+            return (best, 0);
+        };
+        self.absent = vec![0; self.inst.n()];
+        self.open_routes = false;
+        let mut it = 0;
+        while it < iterations {
+            match progress(it, iterations, limit) {
+                Some(p) if p < FLEET_SHARE => {}
+                _ => break,
+            }
+            it += 1;
+            let mut cand = cur.clone();
+            self.ruin_recreate(&mut cand);
+            // No descent: the drive does not count here, and rounds are ten times faster.
+            while self.insert_unassigned(&mut cand) {}
+            let absent = &self.absent;
+            let left_out = |st: &State| st.unassigned.iter().map(|&b| absent[b]).sum::<u64>();
+            let (sc, sn) = (served(self.score(&cand)), served(self.score(&cur)));
+            if (sc, left_out(&cand)) < (sn, left_out(&cur)) {
+                cur = cand;
+            }
+            for &b in &cur.unassigned {
+                self.absent[b] += 1;
+            }
+            if served(self.score(&cur)) <= target {
+                best = cur.clone();
+                match self.without_a_route(&best) {
+                    Some(next) => cur = next,
+                    None => break,
+                }
+            }
+        }
+        self.open_routes = true;
+        self.absent.clear();
+        self.local_search(&mut best);
+        (best, it)
+    }
+
+    /// `st` with the visits of one of its routes (chosen at random among those without a
+    /// confirmed visit) left out, unless it has a single route.
+    fn without_a_route(&mut self, st: &State) -> Option<State> {
+        let confirmed = |b: &usize| self.inst.bookings[*b].priority == Rank::Confirmed;
+        let used: Vec<usize> = (0..st.routes.len())
+            .filter(|&s| !st.routes[s].is_empty() && !st.routes[s].iter().any(confirmed))
+            .collect();
+        if st.routes.iter().filter(|r| !r.is_empty()).count() < 2 || used.is_empty() {
+            return None;
+        }
+        let s = used[self.rng.below(used.len())];
+        let mut out = st.clone();
+        let mut visits = std::mem::take(&mut out.routes[s]);
+        out.unassigned.append(&mut visits);
+        out.costs[s] = EMPTY;
+        self.stamp += 1;
+        out.stamps[s] = self.stamp;
+        Some(out)
+    }
+}
+
+/// The share of the budget (rounds or time) the routes-first objective spends on using
+/// fewer routes before it shortens the drive.
+const FLEET_SHARE: f64 = 0.5;
+
+/// How far a search has come after `it` of `iterations` rounds, by rounds or by time,
+/// whichever is further; `None` once the time limit is spent.
+fn progress(
+    it: usize,
+    iterations: usize,
+    limit: Option<(Instant, std::time::Duration)>,
+) -> Option<f64> {
+    let mut progress = it as f64 / iterations as f64;
+    if let Some((start, limit)) = limit {
+        let spent = start.elapsed().as_secs_f64() / limit.as_secs_f64();
+        if spent >= 1.0 {
+            return None;
+        }
+        progress = progress.max(spent);
+    }
+    Some(progress)
 }
