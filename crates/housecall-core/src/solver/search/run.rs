@@ -105,7 +105,7 @@ impl Search<'_, '_> {
         let mut cur_score = best_score;
         let mut reported: Option<Instant> = None;
         for it in first..iterations {
-            let Some(progress) = progress(it, iterations, limit) else {
+            let Some(progress) = budget_spent(it, iterations, limit) else {
                 break;
             };
             let mut cand = cur.clone();
@@ -163,11 +163,12 @@ impl Search<'_, '_> {
         let Some(mut cur) = self.without_a_route(&best) else {
             return (best, 0);
         };
+        let mut cur_served = served(self.score(&cur));
         self.absent = vec![0; self.inst.n()];
         self.open_routes = false;
         let mut it = 0;
         while it < iterations {
-            match progress(it, iterations, limit) {
+            match budget_spent(it, iterations, limit) {
                 Some(p) if p < FLEET_SHARE => {}
                 _ => break,
             }
@@ -178,17 +179,21 @@ impl Search<'_, '_> {
             while self.insert_unassigned(&mut cand) {}
             let absent = &self.absent;
             let left_out = |st: &State| st.unassigned.iter().map(|&b| absent[b]).sum::<u64>();
-            let (sc, sn) = (served(self.score(&cand)), served(self.score(&cur)));
-            if (sc, left_out(&cand)) < (sn, left_out(&cur)) {
+            let cand_served = served(self.score(&cand));
+            if (cand_served, left_out(&cand)) < (cur_served, left_out(&cur)) {
                 cur = cand;
+                cur_served = cand_served;
             }
             for &b in &cur.unassigned {
                 self.absent[b] += 1;
             }
-            if served(self.score(&cur)) <= target {
+            if cur_served <= target {
                 best = cur.clone();
                 match self.without_a_route(&best) {
-                    Some(next) => cur = next,
+                    Some(next) => {
+                        cur = next;
+                        cur_served = served(self.score(&cur));
+                    }
                     None => break,
                 }
             }
@@ -200,7 +205,8 @@ impl Search<'_, '_> {
     }
 
     /// `st` with the visits of one of its routes (chosen at random among those without a
-    /// confirmed visit) left out, unless it has a single route.
+    /// confirmed visit) left out; `None` when it has fewer than two routes in use or every
+    /// route in use holds a confirmed visit.
     fn without_a_route(&mut self, st: &State) -> Option<State> {
         let confirmed = |b: &usize| self.inst.bookings[*b].priority == Rank::Confirmed;
         let used: Vec<usize> = (0..st.routes.len())
@@ -226,7 +232,7 @@ const FLEET_SHARE: f64 = 0.5;
 
 /// How far a search has come after `it` of `iterations` rounds, by rounds or by time,
 /// whichever is further; `None` once the time limit is spent.
-fn progress(
+fn budget_spent(
     it: usize,
     iterations: usize,
     limit: Option<(Instant, std::time::Duration)>,
