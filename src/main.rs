@@ -148,7 +148,7 @@ struct PlanSolveArgs {
     /// from run to run [default: 30].
     #[arg(long)]
     time_limit: Option<f64>,
-    /// Independent parallel searches [default: 2].
+    /// Parallel searches, which meet every 100 rounds to go on from the best plan [default: 2].
     #[arg(long)]
     threads: Option<usize>,
     /// Ruin-and-recreate rounds per search [default: 300].
@@ -186,7 +186,7 @@ struct SearchArgs {
     /// Ruin-and-recreate rounds per search thread (deterministic for a seed and threads).
     #[arg(long)]
     iterations: Option<usize>,
-    /// Independent parallel searches.
+    /// Parallel searches, which meet every 100 rounds to go on from the best plan.
     #[arg(long, default_value_t = 2)]
     threads: usize,
     /// Seed of the search.

@@ -42,7 +42,8 @@ pub enum Method {
 pub struct SolveOptions {
     /// Seed of the search.
     pub seed: u64,
-    /// Independent searches run in parallel (at least 1); the best plan wins.
+    /// Searches run in parallel (at least 1), meeting every 100 rounds to go on from the best
+    /// plan; the best plan wins.
     pub threads: usize,
     /// Ruin-and-recreate rounds per search.
     pub iterations: usize,
@@ -244,8 +245,11 @@ fn feasible_shifts(inst: &Instance) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// Runs `opts.threads` independent searches with derived seeds and keeps the best plan (ties
-/// go to the lowest search index, so the result does not depend on scheduling).
+/// Runs `opts.threads` searches with derived seeds as islands that cooperate: every
+/// [`EPOCH`] rounds each search whose best plan is worse than the best of all goes on from
+/// that one. The best plan is kept at the end (ties go to the lowest search index). Searches
+/// meet at round counts, never at clock times, so the result depends only on the seed, the
+/// number of threads and the iterations (unless the time limit cuts the search short).
 fn heuristic(
     inst: &Instance,
     shifts_of: &[Vec<usize>],
@@ -256,17 +260,46 @@ fn heuristic(
 ) -> Vec<Vec<usize>> {
     let limit = opts.time_limit.map(|d| (started, d));
     let threads = opts.threads.max(1);
-    let run = |i: usize| {
+    let iterations = opts.iterations;
+    let begin = |i: usize| {
         let seed = opts
             .seed
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(i as u64);
         let mut search = Search::new(inst, shifts_of, seed, opts.objective);
         search.progress = opts.progress.clone();
-        let st = search.run(cands, start, opts.iterations, limit);
-        let score = search.score(&st);
-        let waiting: i64 = st
-            .routes
+        let walk = search.begin(cands, start, iterations, limit);
+        (search, walk)
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok();
+    let mut islands: Vec<_> = on_pool(&pool, || (0..threads).into_par_iter().map(begin).collect());
+    let mut until = 0;
+    loop {
+        until += EPOCH;
+        let going: Vec<bool> = on_pool(&pool, || {
+            islands
+                .par_iter_mut()
+                .map(|(search, walk)| search.rounds(walk, until, iterations, limit))
+                .collect()
+        });
+        if !going.contains(&true) {
+            break;
+        }
+        let lead = (0..threads).min_by_key(|&i| (islands[i].1.best_score, i));
+        if let Some(lead) = lead {
+            let (best, score) = (islands[lead].1.best.clone(), islands[lead].1.best_score);
+            for (search, walk) in &mut islands {
+                if score < walk.best_score {
+                    search.adopt(walk, &best, score);
+                }
+            }
+        }
+    }
+    let waiting = |routes: &[Vec<usize>]| -> i64 {
+        routes
             .iter()
             .enumerate()
             .filter(|(_, r)| !r.is_empty())
@@ -274,18 +307,31 @@ fn heuristic(
                 let sched = Scheduler { inst, shift: s };
                 Some(sched.timed(r)?.waiting(&sched, r))
             })
-            .sum();
-        ((score, waiting, i), st.routes)
+            .sum()
     };
-    let results: Vec<_> = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(|| (0..threads).into_par_iter().map(run).collect()),
-        Err(_) => (0..threads).map(run).collect(),
-    };
-    results
+    islands
         .into_iter()
+        .enumerate()
+        .map(|(i, (_, walk))| {
+            (
+                (walk.best_score, waiting(&walk.best.routes), i),
+                walk.best.routes,
+            )
+        })
         .min_by_key(|r| r.0)
         .map(|r| r.1)
         .unwrap_or_default()
+}
+
+/// The rounds between two meetings of the searches of one solve (see [`heuristic`]).
+const EPOCH: usize = 100;
+
+/// Runs `job` on `pool`, or on rayon's global pool when none could be built.
+fn on_pool<R: Send>(pool: &Option<rayon::ThreadPool>, job: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(job),
+        None => job(),
+    }
 }
 
 #[cfg(test)]

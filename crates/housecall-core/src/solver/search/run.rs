@@ -82,7 +82,7 @@ impl Search<'_, '_> {
 
     /// Iterated ruin-and-recreate with local search, from a regret construction or from the
     /// given routes (one per shift; see [`Search::warm_start`]). Stops after `iterations`
-    /// rounds or at `deadline`, and returns the best plan seen.
+    /// rounds or at the time limit, and returns the best plan seen.
     pub fn run(
         &mut self,
         bookings: &[usize],
@@ -90,25 +90,57 @@ impl Search<'_, '_> {
         iterations: usize,
         limit: Option<(Instant, std::time::Duration)>,
     ) -> State {
+        let mut walk = self.begin(bookings, start, iterations, limit);
+        self.rounds(&mut walk, iterations, iterations, limit);
+        walk.best
+    }
+
+    /// The first plan: a regret construction or the given routes, a descent, and under the
+    /// routes-first objective the route-minimisation phase.
+    pub fn begin(
+        &mut self,
+        bookings: &[usize],
+        start: Option<&[Vec<usize>]>,
+        iterations: usize,
+        limit: Option<(Instant, std::time::Duration)>,
+    ) -> Walk {
         self.deadline = limit.and_then(|(start, d)| start.checked_add(d));
         let mut cur = match start {
             Some(routes) => self.warm_start(bookings, routes),
             None => self.construct(bookings),
         };
         self.local_search(&mut cur);
-        let mut first = 0;
+        let mut it = 0;
         if self.route_fixed > 0 {
-            (cur, first) = self.fewer_routes(cur, iterations, limit);
+            (cur, it) = self.fewer_routes(cur, iterations, limit);
         }
-        let mut best = cur.clone();
-        let mut best_score = self.score(&best);
-        let mut cur_score = best_score;
-        let mut reported: Option<Instant> = None;
-        for it in first..iterations {
-            let Some(progress) = budget_spent(it, iterations, limit) else {
-                break;
+        let score = self.score(&cur);
+        Walk {
+            best: cur.clone(),
+            best_score: score,
+            cur,
+            cur_score: score,
+            it,
+            reported: None,
+        }
+    }
+
+    /// Ruin-and-recreate rounds with local search and record-to-record acceptance, from
+    /// round `walk.it` up to round `until` of `iterations`; returns false once the search is
+    /// over (every round done, or the time limit spent).
+    pub fn rounds(
+        &mut self,
+        walk: &mut Walk,
+        until: usize,
+        iterations: usize,
+        limit: Option<(Instant, std::time::Duration)>,
+    ) -> bool {
+        while walk.it < until.min(iterations) {
+            let Some(progress) = budget_spent(walk.it, iterations, limit) else {
+                return false;
             };
-            let mut cand = cur.clone();
+            walk.it += 1;
+            let mut cand = walk.cur.clone();
             self.ruin_recreate(&mut cand);
             self.local_search(&mut cand);
             let sc = self.score(&cand);
@@ -116,31 +148,49 @@ impl Search<'_, '_> {
             // shrinking margin of the best.
             let margin = 0.02 * (1.0 - progress);
             let limit = Score {
-                drive: best_score.drive + (best_score.drive as f64 * margin) as i64,
-                ..best_score
+                drive: walk.best_score.drive + (walk.best_score.drive as f64 * margin) as i64,
+                ..walk.best_score
             };
-            if sc < cur_score || sc <= limit {
-                cur = cand;
-                cur_score = sc;
-                if sc < best_score {
-                    best = cur.clone();
-                    best_score = sc;
-                    reported = None;
+            if sc < walk.cur_score || sc <= limit {
+                walk.cur = cand;
+                walk.cur_score = sc;
+                if sc < walk.best_score {
+                    walk.best = walk.cur.clone();
+                    walk.best_score = sc;
+                    walk.reported = None;
                 }
             }
             if let Some(hook) = &self.progress {
-                if reported.is_none_or(|t| t.elapsed().as_millis() >= 250) {
-                    reported = Some(Instant::now());
+                if walk.reported.is_none_or(|t| t.elapsed().as_millis() >= 250) {
+                    walk.reported = Some(Instant::now());
                     (hook.0)(crate::solver::Progress {
-                        served: best.routes.iter().map(Vec::len).sum(),
-                        drive: best_score.drive,
-                        rounds: it + 1,
+                        served: walk.best.routes.iter().map(Vec::len).sum(),
+                        drive: walk.best_score.drive,
+                        rounds: walk.it,
                         done: progress,
                     });
                 }
             }
         }
-        best
+        walk.it < iterations && budget_spent(walk.it, iterations, limit).is_some()
+    }
+
+    /// Goes on from another search's best plan (`st`, scoring `score`), for both the current
+    /// and the best plan of `walk`. Its routes get new stamps from this search, so that no
+    /// cache keyed by this search's stamps takes them for routes it has seen.
+    pub fn adopt(&mut self, walk: &mut Walk, st: &State, score: Score) {
+        let mut st = st.clone();
+        for stamp in &mut st.stamps {
+            self.stamp += 1;
+            *stamp = self.stamp;
+        }
+        st.tested.fill(0);
+        st.settled.fill(0);
+        walk.cur = st.clone();
+        walk.best = st;
+        walk.cur_score = score;
+        walk.best_score = score;
+        walk.reported = None;
     }
 
     /// The route-minimisation phase of the routes-first objective, in the manner of SISR's
@@ -226,6 +276,18 @@ impl Search<'_, '_> {
     }
 }
 
+/// Where a search stands between rounds: the plan it goes on from, the best it has seen,
+/// and the rounds done.
+pub(crate) struct Walk {
+    cur: State,
+    cur_score: Score,
+    pub best: State,
+    pub best_score: Score,
+    it: usize,
+    /// When the best plan was last reported to the progress hook.
+    reported: Option<Instant>,
+}
+
 /// The share of the budget (rounds or time) the routes-first objective spends on using
 /// fewer routes before it shortens the drive.
 const FLEET_SHARE: f64 = 0.5;
@@ -246,4 +308,65 @@ fn budget_spent(
         progress = progress.max(spent);
     }
     Some(progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Problem, Therapist};
+    use crate::rng::SplitMix64;
+    use crate::solver::feasible_shifts;
+    use crate::solver::route::Scheduler;
+    use crate::solver::tests::{model, random_day, therapist};
+    use crate::solver::Objective;
+
+    #[test]
+    fn a_search_goes_on_soundly_from_another_searchs_best_plan() {
+        let mut rng = SplitMix64::new(5);
+        let day = random_day(&mut rng, 36);
+        let team = (0..3)
+            .map(|i| Therapist {
+                id: format!("t{i}"),
+                ..therapist(i != 1)
+            })
+            .collect();
+        let p = Problem::new(day.bookings, team, None);
+        let m = model();
+        let inst = Instance::new(&p, &m).unwrap();
+        let shifts_of = feasible_shifts(&inst);
+        let cands: Vec<usize> = (0..inst.n())
+            .filter(|&b| !shifts_of[b].is_empty())
+            .collect();
+        let mut a = Search::new(&inst, &shifts_of, 1, Objective::Travel);
+        let mut b = Search::new(&inst, &shifts_of, 2, Objective::Travel);
+        let mut wa = a.begin(&cands, None, 120, None);
+        let mut wb = b.begin(&cands, None, 120, None);
+        assert!(a.rounds(&mut wa, 60, 120, None));
+        assert!(b.rounds(&mut wb, 60, 120, None));
+        let handed_out = b.stamp;
+        b.adopt(&mut wb, &wa.best, wa.best_score);
+        assert_eq!(wb.best.routes, wa.best.routes);
+        assert_eq!(wb.cur.routes, wa.best.routes);
+        // B's caches are keyed by the stamps it handed out, which A's may repeat: the adopted
+        // routes get stamps B never used, and count as never searched.
+        for st in [&wb.cur, &wb.best] {
+            assert!(st.stamps.iter().all(|&s| s > handed_out));
+            assert!(st.tested.iter().chain(&st.settled).all(|&t| t == 0));
+        }
+        assert!(!b.rounds(&mut wb, 120, 120, None));
+        assert!(wb.best_score <= wa.best_score);
+        let drive: i64 = (wb.best.routes.iter().enumerate())
+            .filter(|(_, r)| !r.is_empty())
+            .map(|(s, r)| {
+                Scheduler {
+                    inst: &inst,
+                    shift: s,
+                }
+                .cost(r)
+                .unwrap()
+                .drive
+            })
+            .sum();
+        assert_eq!(b.score(&wb.best).drive, drive);
+    }
 }
