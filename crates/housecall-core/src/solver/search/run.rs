@@ -1,5 +1,7 @@
 //! The run loop: construction, descent, and ruin-and-recreate rounds with record-to-record
-//! acceptance until the iterations or the time limit are spent.
+//! acceptance until the iterations or the time limit are spent, in stretches between which a
+//! search may go on from another's best plan ([`Search::adopt`]; the islands of
+//! `solver::heuristic`).
 
 use super::inter::NO_ROUTE;
 use super::*;
