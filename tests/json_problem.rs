@@ -103,7 +103,7 @@ fn a_bad_document_names_the_json_path() {
         (
             format!("[{booking}, {booking}]"),
             TEAM.into(),
-            "bookings[1].id \"a\" - duplicate id",
+            "bookings[1].id \"a\" - duplicate id; already used by bookings[0]",
         ),
         (
             format!("[{booking}]"),

@@ -16,6 +16,7 @@ use housecall_io::{InputError, ProblemDoc};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -422,10 +423,9 @@ fn solve_checked(
     }
 }
 
-/// A plan document (as `plan` answers) inside a body.
-fn plan_of(value: &Value, prefix: &str) -> Result<Plan, ApiError> {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    housecall_io::parse_plan_json("body", &text).map_err(|e| ApiError::input(e, prefix))
+/// A plan document (as `plan` answers) inside a body, kept as its JSON text and parsed straight into a plan (no value tree).
+fn plan_of(raw: &RawValue, prefix: &str) -> Result<Plan, ApiError> {
+    housecall_io::parse_plan_json("body", raw.get()).map_err(|e| ApiError::input(e, prefix))
 }
 
 /// Reads the body as `T` and answers with `job` run on a worker; `job` gets the time the
@@ -491,7 +491,7 @@ struct SlotsBody {
     step_min: Option<u32>,
     /// The plan to fit into; by default the problem is planned first.
     #[serde(default)]
-    plan: Option<Value>,
+    plan: Option<Box<RawValue>>,
 }
 
 pub(crate) async fn slots_handler(
@@ -545,7 +545,7 @@ impl Request for SlotsBody {
 #[serde(deny_unknown_fields)]
 struct ReplanBody {
     problem: ProblemDoc,
-    plan: Value,
+    plan: Box<RawValue>,
     now: String,
     #[serde(default)]
     cancel: Vec<String>,
@@ -645,7 +645,7 @@ pub(crate) async fn replan_handler(
 #[serde(deny_unknown_fields)]
 struct CheckBody {
     problem: ProblemDoc,
-    plan: Value,
+    plan: Box<RawValue>,
 }
 
 impl Request for CheckBody {

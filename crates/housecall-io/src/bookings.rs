@@ -166,7 +166,7 @@ pub fn parse_bookings(
         ));
     }
     let mut out = BookingsFile::default();
-    let mut ids: HashMap<String, u64> = HashMap::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
     let mut errors = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
@@ -186,232 +186,292 @@ pub fn parse_bookings(
             continue;
         }
         // Each row is read on its own, so that one run reports every bad row.
-        let mut row = || -> Result<(), InputError> {
-            if rec.len() != headers.len() {
-                return Err(InputError::at(
-                    name,
-                    line,
-                    format!(
+        if rec.len() != headers.len() {
+            errors.push(InputError::at(
+                name,
+                line,
+                format!(
                     "the row has {} fields but the header has {}; quote values that contain commas",
                     rec.len(),
                     headers.len()
                 ),
-                ));
-            }
-            let get = |c: &str| col.get(c).map_or("", |&i| rec.get(i).unwrap_or(""));
-            let err = |c: &str, msg: String| {
-                let i = col.get(c).copied().unwrap_or(0);
-                InputError::field(name, line, i as u64 + 1, c, get(c), msg)
-            };
-
-            let id = get("id").to_string();
-            if id.is_empty() {
-                return Err(err("id", "every booking needs an id".into()));
-            }
-            if let Some(first) = ids.insert(id.clone(), line) {
-                return Err(err(
-                    "id",
-                    format!("duplicate id; already used on line {first}"),
-                ));
-            }
-            let coord = |c: &str, max: f64| -> Result<f64, InputError> {
-                let raw = get(c);
-                let v: f64 = raw.parse().map_err(|_| {
-                    err(c, format!("expected a number of degrees, -{max} to {max}"))
-                })?;
-                if !v.is_finite() || v.abs() > max {
-                    return Err(err(
-                        c,
-                        format!("out of range; expected -{max} to {max} degrees"),
-                    ));
-                }
-                Ok(v)
-            };
-            let (location, precision) = if !get("lat").is_empty() || !get("lon").is_empty() {
-                if get("lat").is_empty() || get("lon").is_empty() {
-                    let c = if get("lat").is_empty() { "lat" } else { "lon" };
-                    return Err(err(
-                        c,
-                        format!("{c} is required with the other coordinate (WGS84 degrees)"),
-                    ));
-                }
-                (
-                    Location {
-                        lat: coord("lat", 90.0)?,
-                        lon: coord("lon", 180.0)?,
-                    },
-                    Precision::Coordinates,
-                )
-            } else if !get("postal_code").is_empty() {
-                let raw = get("postal_code");
-                let placed = locator
-                    .postal_code(raw)
-                    .map_err(|m| err("postal_code", m))?;
-                let full = raw.chars().filter(|c| c.is_ascii_alphanumeric()).count() == 6;
-                if full && placed.1 == Precision::Fsa {
-                    out.warnings.push(format!(
-                        "{name}:{line}: booking {id:?}: the postal code has no reliable point in the region data; placed at the centre of its forward sortation area (a district, a few km across)"
-                    ));
-                }
-                placed
-            } else if !get("place").is_empty() {
-                (
-                    locator.place(get("place")).map_err(|m| err("place", m))?,
-                    Precision::Place,
-                )
-            } else {
-                let c = ["lat", "postal_code", "place"]
-                    .into_iter()
-                    .find(|c| has(c))
-                    .unwrap_or("lat");
-                return Err(err(
-                    c,
-                    "no location: give lat and lon, a postal_code, or a place".into(),
-                ));
-            };
-
-            let minutes = |c: &str, min: i64| -> Result<Option<i64>, InputError> {
-                let raw = get(c);
-                if raw.is_empty() {
-                    return Ok(None);
-                }
-                match raw.parse::<i64>() {
-                    Ok(m) if m >= min && m <= 24 * 60 => Ok(Some(m)),
-                    _ => Err(err(c, format!("expected whole minutes from {min} to 1440"))),
-                }
-            };
-            let duration = minutes("duration_min", 1)?;
-            let setup = minutes("setup_min", 0)?;
-            let raw_treatment = get("treatment");
-            let (treatment_name, typical) = match treatment(raw_treatment) {
-                Some((n, m)) => (Some(n.to_string()), Some(m)),
-                None if raw_treatment.is_empty() => (None, None),
-                None if duration.is_some() => (Some(raw_treatment.to_string()), None),
-                None => {
-                    let known: Vec<&str> = housecall_core::TREATMENTS.iter().map(|t| t.0).collect();
-                    return Err(err(
-                        "treatment",
-                        format!(
-                        "unknown treatment and no duration_min; give duration_min or one of: {}",
-                        known.join(", ")
-                    ),
-                    ));
-                }
-            };
-            let session = Seconds::from_minutes(duration.or(typical).unwrap_or(60));
-            let windows = parse_windows(get("window")).map_err(|m| err("window", m))?;
-            let date = match get("date") {
-                "" => None,
-                d => Some(
-                    NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                        .map_err(|_| err("date", "expected a date YYYY-MM-DD".into()))?,
-                ),
-            };
-            let priority = match get("priority").to_ascii_lowercase().as_str() {
-                "" | "required" => Priority::Required,
-                p => match p.parse::<u8>() {
-                    Ok(w @ 1..=100) => Priority::Optional(w),
-                    _ => {
-                        return Err(err(
-                            "priority",
-                            "expected `required` or a number from 1 to 100".into(),
-                        ))
-                    }
-                },
-            };
-            let skills = split_list(get("skills"));
-            let therapist = Some(get("therapist").to_string()).filter(|t| !t.is_empty());
-            let days = split_list(get("days"))
-                .iter()
-                .map(|d| {
-                    crate::therapists::weekday(d).ok_or_else(|| {
-                        err("days", "expected weekday names like mon;wed;fri".into())
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let date_range = match get("date_range") {
-                "" => None,
-                r => {
-                    let bad = || {
-                        err(
-                            "date_range",
-                            "expected FIRST..LAST, e.g. 2026-12-07..2026-12-09".into(),
-                        )
-                    };
-                    let (a, b) = r.split_once("..").ok_or_else(bad)?;
-                    let day = |s: &str| {
-                        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| bad())
-                    };
-                    let (a, b) = (day(a)?, day(b)?);
-                    if b < a {
-                        return Err(err("date_range", "the last day is before the first".into()));
-                    }
-                    Some((a, b))
-                }
-            };
-            if date.is_some() && (!days.is_empty() || date_range.is_some()) {
-                let c = if days.is_empty() {
-                    "date_range"
-                } else {
-                    "days"
-                };
-                return Err(err(
-                    c,
-                    "a booking with a date goes on that date; give date, or days and date_range, not both".into(),
-                ));
-            }
-            let confirmed = match get("confirmed_start") {
-                "" => None,
-                c => {
-                    let at = crate::clock::parse_clock(c).map_err(|m| err("confirmed_start", m))?;
-                    if therapist.is_none() {
-                        return Err(err(
-                            "confirmed_start",
-                            format!(
-                                "{c} is confirmed without a therapist; give the therapist column"
-                            ),
-                        ));
-                    }
-                    Some(at)
-                }
-            };
-            out.extras.push(
-                headers
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, h)| !KNOWN.contains(&h.as_str()) && !h.is_empty())
-                    .map(|(i, h)| (h.clone(), rec.get(i).unwrap_or("").to_string()))
-                    .collect(),
-            );
-            out.lines.push(line);
-            let mut b = Booking::new(id, location, session)
-                .with_client(get("client"))
-                .with_precision(precision)
-                .with_priority(priority)
-                .with_skills(skills);
-            b.area = locator.area_of(location);
-            b.treatment = treatment_name;
-            b.setup = setup.map(Seconds::from_minutes);
-            b.windows = windows;
-            b.date = date;
-            b.therapist = therapist;
-            b.confirmed = confirmed;
-            b.days = days;
-            b.date_range = date_range;
-            b.heavy = match get("heavy").to_ascii_lowercase().as_str() {
-                "" => b.treatment.as_deref().is_some_and(housecall_core::is_heavy),
-                "yes" | "true" | "1" => true,
-                "no" | "false" | "0" => false,
-                _ => return Err(err("heavy", "expected yes or no".into())),
-            };
-            out.bookings.push(b);
-            Ok(())
+            ));
+            continue;
+        }
+        let row = CsvRow {
+            name,
+            line,
+            rec: &rec,
+            col: &col,
         };
-        if let Err(e) = row() {
-            errors.push(e);
+        match read_booking(&row, &mut ids, locator, &mut out.warnings) {
+            Ok(b) => {
+                out.extras.push(
+                    headers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| !KNOWN.contains(&h.as_str()) && !h.is_empty())
+                        .map(|(i, h)| (h.clone(), rec.get(i).unwrap_or("").to_string()))
+                        .collect(),
+                );
+                out.lines.push(line);
+                out.bookings.push(b);
+            }
+            Err(e) => errors.push(e),
         }
     }
     InputError::all(errors).map_or(Ok(out), Err)
+}
+
+/// One booking's fields as written, and how messages name it: a row of the bookings file or
+/// an object of a JSON problem, read by the same [`read_booking`].
+pub(crate) trait Fields {
+    /// The field's text; empty when absent.
+    fn get(&self, field: &str) -> &str;
+    /// Whether the input has the field at all (a file's header may leave a column out).
+    fn has(&self, field: &str) -> bool;
+    /// An error in `field`, naming its value.
+    fn error(&self, field: &str, message: String) -> InputError;
+    /// Where the booking is, after "already used": `on line 3`, `by bookings[2]`.
+    fn origin(&self) -> String;
+    /// Where a warning about it points: `bookings.csv:3`, `body: bookings[2]`.
+    fn warn_at(&self) -> String;
+}
+
+/// A row of the bookings file.
+struct CsvRow<'a> {
+    name: &'a str,
+    line: u64,
+    rec: &'a csv::StringRecord,
+    col: &'a HashMap<&'a str, usize>,
+}
+
+impl Fields for CsvRow<'_> {
+    fn get(&self, field: &str) -> &str {
+        self.col
+            .get(field)
+            .map_or("", |&i| self.rec.get(i).unwrap_or(""))
+    }
+    fn has(&self, field: &str) -> bool {
+        self.col.contains_key(field)
+    }
+    fn error(&self, field: &str, message: String) -> InputError {
+        let i = self.col.get(field).copied().unwrap_or(0);
+        InputError::field(
+            self.name,
+            self.line,
+            i as u64 + 1,
+            field,
+            self.get(field),
+            message,
+        )
+    }
+    fn origin(&self) -> String {
+        format!("on line {}", self.line)
+    }
+    fn warn_at(&self) -> String {
+        format!("{}:{}", self.name, self.line)
+    }
+}
+
+/// Reads one booking from its fields, placing it with `locator`; `ids` holds the ids read so
+/// far with their origins, and warnings go to `warnings`.
+pub(crate) fn read_booking(
+    f: &impl Fields,
+    ids: &mut HashMap<String, String>,
+    locator: &dyn Locator,
+    warnings: &mut Vec<String>,
+) -> Result<Booking, InputError> {
+    let get = |c: &str| f.get(c);
+    let has = |c: &str| f.has(c);
+    let err = |c: &str, msg: String| f.error(c, msg);
+    let id = get("id").to_string();
+    if id.is_empty() {
+        return Err(err("id", "every booking needs an id".into()));
+    }
+    if let Some(first) = ids.get(&id) {
+        return Err(err("id", format!("duplicate id; already used {first}")));
+    }
+    ids.insert(id.clone(), f.origin());
+    let coord = |c: &str, max: f64| -> Result<f64, InputError> {
+        let raw = get(c);
+        let v: f64 = raw
+            .parse()
+            .map_err(|_| err(c, format!("expected a number of degrees, -{max} to {max}")))?;
+        if !v.is_finite() || v.abs() > max {
+            return Err(err(
+                c,
+                format!("out of range; expected -{max} to {max} degrees"),
+            ));
+        }
+        Ok(v)
+    };
+    let (location, precision) = if !get("lat").is_empty() || !get("lon").is_empty() {
+        if get("lat").is_empty() || get("lon").is_empty() {
+            let c = if get("lat").is_empty() { "lat" } else { "lon" };
+            return Err(err(
+                c,
+                format!("{c} is required with the other coordinate (WGS84 degrees)"),
+            ));
+        }
+        (
+            Location {
+                lat: coord("lat", 90.0)?,
+                lon: coord("lon", 180.0)?,
+            },
+            Precision::Coordinates,
+        )
+    } else if !get("postal_code").is_empty() {
+        let raw = get("postal_code");
+        let placed = locator
+            .postal_code(raw)
+            .map_err(|m| err("postal_code", m))?;
+        let full = raw.chars().filter(|c| c.is_ascii_alphanumeric()).count() == 6;
+        if full && placed.1 == Precision::Fsa {
+            warnings.push(format!(
+                "{}: booking {id:?}: the postal code has no reliable point in the region data; placed at the centre of its forward sortation area (a district, a few km across)",
+                f.warn_at()
+            ));
+        }
+        placed
+    } else if !get("place").is_empty() {
+        (
+            locator.place(get("place")).map_err(|m| err("place", m))?,
+            Precision::Place,
+        )
+    } else {
+        let c = ["lat", "postal_code", "place"]
+            .into_iter()
+            .find(|c| has(c))
+            .unwrap_or("lat");
+        return Err(err(
+            c,
+            "no location: give lat and lon, a postal_code, or a place".into(),
+        ));
+    };
+
+    let minutes = |c: &str, min: i64| -> Result<Option<i64>, InputError> {
+        let raw = get(c);
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        match raw.parse::<i64>() {
+            Ok(m) if m >= min && m <= 24 * 60 => Ok(Some(m)),
+            _ => Err(err(c, format!("expected whole minutes from {min} to 1440"))),
+        }
+    };
+    let duration = minutes("duration_min", 1)?;
+    let setup = minutes("setup_min", 0)?;
+    let raw_treatment = get("treatment");
+    let (treatment_name, typical) = match treatment(raw_treatment) {
+        Some((n, m)) => (Some(n.to_string()), Some(m)),
+        None if raw_treatment.is_empty() => (None, None),
+        None if duration.is_some() => (Some(raw_treatment.to_string()), None),
+        None => {
+            let known: Vec<&str> = housecall_core::TREATMENTS.iter().map(|t| t.0).collect();
+            return Err(err(
+                "treatment",
+                format!(
+                    "unknown treatment and no duration_min; give duration_min or one of: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    };
+    let session = Seconds::from_minutes(duration.or(typical).unwrap_or(60));
+    let windows = parse_windows(get("window")).map_err(|m| err("window", m))?;
+    let date = match get("date") {
+        "" => None,
+        d => Some(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| err("date", "expected a date YYYY-MM-DD".into()))?,
+        ),
+    };
+    let priority = match get("priority").to_ascii_lowercase().as_str() {
+        "" | "required" => Priority::Required,
+        p => match p.parse::<u8>() {
+            Ok(w @ 1..=100) => Priority::Optional(w),
+            _ => {
+                return Err(err(
+                    "priority",
+                    "expected `required` or a number from 1 to 100".into(),
+                ))
+            }
+        },
+    };
+    let skills = split_list(get("skills"));
+    let therapist = Some(get("therapist").to_string()).filter(|t| !t.is_empty());
+    let days = split_list(get("days"))
+        .iter()
+        .map(|d| {
+            crate::therapists::weekday(d)
+                .ok_or_else(|| err("days", "expected weekday names like mon;wed;fri".into()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let date_range = match get("date_range") {
+        "" => None,
+        r => {
+            let bad = || {
+                err(
+                    "date_range",
+                    "expected FIRST..LAST, e.g. 2026-12-07..2026-12-09".into(),
+                )
+            };
+            let (a, b) = r.split_once("..").ok_or_else(bad)?;
+            let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| bad());
+            let (a, b) = (day(a)?, day(b)?);
+            if b < a {
+                return Err(err("date_range", "the last day is before the first".into()));
+            }
+            Some((a, b))
+        }
+    };
+    if date.is_some() && (!days.is_empty() || date_range.is_some()) {
+        let c = if days.is_empty() {
+            "date_range"
+        } else {
+            "days"
+        };
+        return Err(err(
+            c,
+            "a booking with a date goes on that date; give date, or days and date_range, not both"
+                .into(),
+        ));
+    }
+    let confirmed = match get("confirmed_start") {
+        "" => None,
+        c => {
+            let at = crate::clock::parse_clock(c).map_err(|m| err("confirmed_start", m))?;
+            if therapist.is_none() {
+                return Err(err(
+                    "confirmed_start",
+                    format!("{c} is confirmed without a therapist; give the therapist column"),
+                ));
+            }
+            Some(at)
+        }
+    };
+    let mut b = Booking::new(id, location, session)
+        .with_client(get("client"))
+        .with_precision(precision)
+        .with_priority(priority)
+        .with_skills(skills);
+    b.area = locator.area_of(location);
+    b.treatment = treatment_name;
+    b.setup = setup.map(Seconds::from_minutes);
+    b.windows = windows;
+    b.date = date;
+    b.therapist = therapist;
+    b.confirmed = confirmed;
+    b.days = days;
+    b.date_range = date_range;
+    b.heavy = match get("heavy").to_ascii_lowercase().as_str() {
+        "" => b.treatment.as_deref().is_some_and(housecall_core::is_heavy),
+        "yes" | "true" | "1" => true,
+        "no" | "false" | "0" => false,
+        _ => return Err(err("heavy", "expected yes or no".into())),
+    };
+    Ok(b)
 }
 
 /// Splits a `;`-separated list into trimmed, lower-case, non-empty items.

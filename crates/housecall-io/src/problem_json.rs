@@ -7,13 +7,15 @@
 //! same code as the files, so a document means exactly what the files would; errors name the
 //! JSON path: `bookings[3].window "25:00-26:00" - 25:00 is not a time of day`.
 
-use crate::bookings::{parse_bookings, BookingsFile, Locator, KNOWN};
+use crate::bookings::{read_booking, BookingsFile, Fields, Locator, KNOWN};
 use crate::error::InputError;
 use crate::therapists::parse_therapists;
 use chrono::NaiveDate;
 use housecall_core::Therapist;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// The whole document.
 #[derive(Serialize, Deserialize, Debug, Default)]
@@ -161,21 +163,55 @@ fn in_doc(name: &str, path: &str, message: String) -> InputError {
     }
 }
 
-/// The bookings of a document, read as rows of the bookings file (one row per booking, the
-/// union of the keys as columns), with errors moved to their JSON paths (`at(i)` for the
-/// `i`-th booking).
+/// The bookings of a document, each read as a row of the bookings file would be (the same
+/// [`read_booking`]), with errors at their JSON paths (`at(i)` for the `i`-th booking); one
+/// read reports every bad booking.
 fn read_bookings(
     name: &str,
     bookings: &[Map<String, Value>],
     at: &dyn Fn(usize) -> String,
     locator: &dyn Locator,
 ) -> Result<BookingsFile, InputError> {
-    let mut columns: Vec<String> = KNOWN.iter().map(|k| k.to_string()).collect();
-    let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+    let mut out = BookingsFile::default();
+    let mut ids = HashMap::new();
+    let mut errors = Vec::new();
     for (i, b) in bookings.iter().enumerate() {
-        let mut row = Vec::new();
+        let read = JsonRow::new(name, at(i), b).and_then(|row| {
+            let booking = read_booking(&row, &mut ids, locator, &mut out.warnings)?;
+            Ok((booking, row.extras))
+        });
+        match read {
+            Ok((booking, extras)) => {
+                out.bookings.push(booking);
+                out.extras.push(extras);
+                // Lines become booking numbers (1-based).
+                out.lines.push(i as u64 + 1);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    InputError::all(errors).map_or(Ok(out), Err)
+}
+
+/// A booking object of a document, its values as the bookings file would hold them.
+struct JsonRow<'a> {
+    name: &'a str,
+    path: String,
+    fields: Vec<(&'a str, Cow<'a, str>)>,
+    extras: Vec<(String, String)>,
+}
+
+impl<'a> JsonRow<'a> {
+    /// The fields of `b`, at JSON path `path`: known keys only, `extra` an object of text.
+    fn new(name: &'a str, path: String, b: &'a Map<String, Value>) -> Result<Self, InputError> {
+        let mut row = JsonRow {
+            name,
+            fields: Vec::with_capacity(b.len()),
+            extras: Vec::new(),
+            path,
+        };
         for (key, value) in b {
-            let path = format!("{}.{key}", at(i));
+            let path = format!("{}.{key}", row.path);
             if key == "extra" {
                 let Value::Object(extra) = value else {
                     return Err(in_doc(
@@ -195,7 +231,7 @@ fn read_bookings(
                             format!("`{k}` is a booking field, not an extra"),
                         ));
                     }
-                    row.push((k.clone(), s.clone()));
+                    row.extras.push((k.clone(), s.trim().to_string()));
                 }
                 continue;
             }
@@ -209,74 +245,45 @@ fn read_bookings(
                     ),
                 ));
             }
-            row.push((key.clone(), text_of(name, &path, value)?));
+            row.fields.push((key, text_of(name, &path, value)?));
         }
-        for (k, _) in &row {
-            if !columns.contains(k) {
-                columns.push(k.clone());
-            }
-        }
-        rows.push(row);
+        Ok(row)
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut write = || -> csv::Result<()> {
-        w.write_record(&columns)?;
-        for row in &rows {
-            let rec = columns.iter().map(|c| {
-                row.iter()
-                    .find(|(k, _)| k == c)
-                    .map_or("", |(_, v)| v.as_str())
-            });
-            w.write_record(rec)?;
-        }
-        Ok(())
-    };
-    write().map_err(|e| InputError::file(name, e.to_string()))?;
-    let bytes = w
-        .into_inner()
-        .map_err(|e| InputError::file(name, e.to_string()))?;
-    let relabel = |e: InputError| {
-        let index = e.line.map(|l| l.saturating_sub(2) as usize);
-        let field = match (index, &e.field) {
-            (Some(i), Some(f)) => Some(format!("{}.{f}", at(i))),
-            (Some(i), None) => Some(at(i)),
-            (None, f) => f.clone(),
-        };
+}
+
+impl Fields for JsonRow<'_> {
+    fn get(&self, field: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| *k == field)
+            .map_or("", |(_, v)| v.trim())
+    }
+    fn has(&self, _: &str) -> bool {
+        // Every known key may be given.
+        true
+    }
+    fn error(&self, field: &str, message: String) -> InputError {
         InputError {
-            file: name.to_string(),
-            line: None,
-            column: None,
-            field,
-            ..e
-        }
-    };
-    let mut file = parse_bookings(name, bytes, locator).map_err(|e| {
-        let also = e.also.clone().into_iter().map(relabel).collect();
-        InputError { also, ..relabel(e) }
-    })?;
-    // Lines become booking numbers (1-based), warnings name the booking's path.
-    for (i, line) in file.lines.iter_mut().enumerate() {
-        *line = i as u64 + 1;
-    }
-    for w in &mut file.warnings {
-        if let Some(rest) = w.strip_prefix(&format!("{name}:")) {
-            if let Some((line, tail)) = rest.split_once(':') {
-                if let Ok(l) = line.parse::<usize>() {
-                    *w = format!("{name}: {}:{tail}", at(l.saturating_sub(2)));
-                }
-            }
+            field: Some(format!("{}.{field}", self.path)),
+            value: Some(self.get(field).to_string()),
+            ..InputError::file(self.name, message)
         }
     }
-    Ok(file)
+    fn origin(&self) -> String {
+        format!("by {}", self.path)
+    }
+    fn warn_at(&self) -> String {
+        format!("{}: {}", self.name, self.path)
+    }
 }
 
 /// A booking field as the bookings file would hold it: text as is, numbers as written, lists
 /// (`window`, `skills`) joined by `;`, null as empty.
-fn text_of(name: &str, path: &str, v: &Value) -> Result<String, InputError> {
+fn text_of<'v>(name: &str, path: &str, v: &'v Value) -> Result<Cow<'v, str>, InputError> {
     match v {
-        Value::Null => Ok(String::new()),
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
+        Value::Null => Ok(Cow::Borrowed("")),
+        Value::String(s) => Ok(Cow::Borrowed(s)),
+        Value::Number(n) => Ok(Cow::Owned(n.to_string())),
         Value::Bool(_) | Value::Object(_) => Err(in_doc(
             name,
             path,
@@ -294,7 +301,7 @@ fn text_of(name: &str, path: &str, v: &Value) -> Result<String, InputError> {
                 )),
             })
             .collect::<Result<Vec<_>, _>>()
-            .map(|v| v.join(";")),
+            .map(|v| Cow::Owned(v.join(";"))),
     }
 }
 
@@ -368,4 +375,72 @@ pub fn files_to_problem_json(bookings: &str, therapists: &str) -> Result<String,
         }
     }
     Ok(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use housecall_core::{Location, Precision};
+
+    /// Knows every postal code, but only at its district's centre.
+    struct DistrictsOnly;
+
+    impl Locator for DistrictsOnly {
+        fn postal_code(&self, _: &str) -> Result<(Location, Precision), String> {
+            Ok((
+                Location {
+                    lat: 43.7,
+                    lon: -79.7,
+                },
+                Precision::Fsa,
+            ))
+        }
+        fn place(&self, name: &str) -> Result<Location, String> {
+            Err(format!("no place {name}"))
+        }
+        fn area_of(&self, _: Location) -> Option<String> {
+            None
+        }
+    }
+
+    fn bookings(json: &str) -> Result<BookingsFile, InputError> {
+        let b: Vec<Map<String, Value>> = serde_json::from_str(json).unwrap();
+        read_booking_objects("body", &b, &|i| format!("add[{i}]"), &DistrictsOnly)
+    }
+
+    #[test]
+    fn booking_objects_read_as_file_rows_with_json_paths() {
+        let f = bookings(
+            r#"[{"id": "a", "lat": 43.7, "lon": -79.7, "window": ["09:00-10:00", " 14:00-15:00 "],
+                 "extra": {"notes": " ring twice "}},
+                {"id": 7, "postal_code": "L6P 2R1", "duration_min": 50, "treatment": "reiki"}]"#,
+        )
+        .unwrap();
+        assert_eq!(f.bookings[0].windows.len(), 2);
+        assert_eq!(f.extra(0, "notes"), Some("ring twice"));
+        assert_eq!(f.bookings[1].id, "7");
+        assert_eq!(f.bookings[1].session.0, 50 * 60);
+        assert_eq!(f.lines, vec![1, 2]);
+        assert_eq!(f.warnings.len(), 1);
+        assert!(
+            f.warnings[0].starts_with("body: add[1]: booking \"7\": the postal code"),
+            "{:?}",
+            f.warnings
+        );
+        // Every bad booking is reported, each at its path.
+        let e = bookings(
+            r#"[{"id": "a", "lat": 43.7, "lon": -79.7, "window": "25:00-26:00"},
+                {"id": "a", "lat": 43.7, "lon": -79.7},
+                {"id": "c"}]"#,
+        )
+        .unwrap_err();
+        let all: Vec<String> = std::iter::once(&e)
+            .chain(&e.also)
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert!(all[0].contains("add[0].window \"25:00-26:00\""), "{all:?}");
+        assert!(all[1].contains("add[1].id \"a\" - duplicate id; already used by add[0]"));
+        assert!(all[2].contains("add[2].lat \"\" - no location"), "{all:?}");
+    }
 }
