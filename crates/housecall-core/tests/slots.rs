@@ -41,6 +41,12 @@ fn fast_slots_agree_with_brute_force() {
             let brute = prepared.slots_brute_force(&new, &all).unwrap();
             assert_eq!(fast, brute, "round {round}, request {k}");
             compared += fast.slots.len();
+            // Asking for the best few skips positions that cannot make them: the same best.
+            for top in [1, 3] {
+                let q = SlotQuery::new(Seconds::from_minutes(15), top);
+                let few = prepared.slots(&new, &q).unwrap();
+                assert_eq!(few.slots[..], brute.slots[..top.min(brute.slots.len())]);
+            }
         }
     }
     assert!(compared > 200, "only {compared} slots compared");

@@ -163,12 +163,54 @@ impl<'a> Prepared<'a> {
         let (locations, _) = Instance::locations(self.problem);
         let matrix = self.model.extend(&self.matrix, &locations, n, new.location);
         let mut inst = Instance::with_matrix(&problem, matrix)?;
-        let mut found = Vec::new();
+        let step = query.step.0.max(60);
+        // Every position of every shift that may take the request, most promising first: a
+        // position whose least possible added driving is above the `top`-th best found so
+        // far cannot enter the answer, and neither can any after it.
+        let mut shifts = Vec::new();
+        let mut order = Vec::new();
         for s in inst.can_serve[n].clone() {
-            self.shift_slots(&mut inst, s, query.step.0.max(60), brute, &mut found);
+            let Some(on) = OnShift::new(&inst, s, &self.routes[s]) else {
+                // A route that no longer fits its shift (an edited problem): nothing to add to.
+                continue;
+            };
+            for p in 0..=self.routes[s].len() {
+                let bound = if brute {
+                    0
+                } else {
+                    on.least_added(&inst, &self.routes[s], p)
+                };
+                order.push((bound, shifts.len(), p));
+            }
+            shifts.push(on);
         }
-        // Best first: least added driving, then waiting, then the earliest start.
-        found.sort_by_key(|x| (x.added_drive, x.added_waiting, x.start, x.date, x.position));
+        if !brute {
+            order.sort_unstable();
+        }
+        let mut best = BestDrives::new(query.top);
+        let mut found = Vec::new();
+        for (bound, k, p) in order {
+            if !brute && bound > best.worst() {
+                break;
+            }
+            let first = found.len();
+            self.position_slots(&mut inst, &shifts[k], p, step, brute, &mut found);
+            for (_, x) in &found[first..] {
+                best.add(x.added_drive.0);
+            }
+        }
+        // Best first: least added driving, then waiting, then the earliest start (the shift's
+        // order breaks the last ties, whatever order the positions were tried in).
+        found.sort_by_key(|(s, x)| {
+            (
+                x.added_drive,
+                x.added_waiting,
+                x.start,
+                x.date,
+                x.position,
+                *s,
+            )
+        });
         found.truncate(query.top);
         let none = found.is_empty().then(|| {
             let fits_alone = feasible_shifts(&inst);
@@ -180,78 +222,76 @@ impl<'a> Prepared<'a> {
         });
         // The day's distance without the request, per shift, computed once.
         let mut before = vec![None; self.routes.len()];
-        for slot in &mut found {
-            self.finish_slot(&mut inst, slot, &mut before);
-        }
-        Ok(Slots { slots: found, none })
+        let slots = found
+            .into_iter()
+            .map(|(s, mut slot)| {
+                self.finish_slot(&mut inst, s, &mut slot, &mut before);
+                slot
+            })
+            .collect();
+        Ok(Slots { slots, none })
     }
 
-    /// Every grid time at every position of shift `s` that fits, into `out` (distances and
-    /// day totals are filled in later, for the best only).
-    fn shift_slots(
+    /// Every grid time at position `p` of `on`'s shift that fits, into `out` with the shift
+    /// (distances and day totals are filled in later, for the best only).
+    fn position_slots(
         &self,
         inst: &mut Instance,
-        s: usize,
+        on: &OnShift,
+        p: usize,
         step: i64,
         brute: bool,
-        out: &mut Vec<Slot>,
+        out: &mut Vec<(usize, Slot)>,
     ) {
-        let n = self.problem.bookings.len();
+        let (n, s) = (self.problem.bookings.len(), on.s);
         let route = &self.routes[s];
-        let Some(before) = (Scheduler { inst, shift: s }).cost(route) else {
-            // A route that no longer fits its shift (an edited problem): nothing to add to.
+        let mut seq = Vec::with_capacity(route.len() + 1);
+        seq.extend_from_slice(&route[..p]);
+        seq.push(n);
+        seq.extend_from_slice(&route[p..]);
+        if !(Scheduler { inst, shift: s }).within_limits(&seq) {
             return;
-        };
-        let sd = &inst.shifts[s];
-        let bd = &inst.bookings[n];
-        let setup = bd.setup.unwrap_or(sd.setup);
-        let busy = setup + bd.session + sd.packup;
-        let windows: Vec<(i64, i64)> = if bd.windows.is_empty() {
-            vec![(sd.open, sd.close)]
+        }
+        // Screens that never reject a time the scheduler would accept: the request cannot
+        // start before the therapist could reach it with no lunch or waiting, and must leave
+        // time to reach the next visit within its last window.
+        let (earliest, latest) = if brute {
+            (i64::MIN, i64::MAX)
         } else {
-            bd.windows.clone()
+            self.bounds(inst, s, route, p, on.setup)
         };
-        let own = bd.windows.clone();
         let shift = &self.problem.shifts[s];
         let therapist = &self.problem.therapists[shift.therapist].id;
-        let mut seq = Vec::with_capacity(route.len() + 1);
+        let own = std::mem::take(&mut inst.bookings[n].windows);
+        let windows: &[(i64, i64)] = if own.is_empty() {
+            &[(inst.shifts[s].open, inst.shifts[s].close)]
+        } else {
+            &own
+        };
+        let prefix = Prefix {
+            p,
+            walks: &on.walks,
+        };
         let mut trail = Vec::with_capacity(route.len() + 1);
-        let walks = Walks::new(&Scheduler { inst, shift: s }, route);
-        for p in 0..=route.len() {
-            seq.clear();
-            seq.extend_from_slice(&route[..p]);
-            seq.push(n);
-            seq.extend_from_slice(&route[p..]);
-            // Screens that never reject a time the scheduler would accept: the request
-            // cannot start before the therapist could reach it with no lunch or waiting, and
-            // must leave time to reach the next visit within its last window.
-            let (earliest, latest) = if brute {
-                (i64::MIN, i64::MAX)
-            } else {
-                self.bounds(inst, s, route, p, setup)
-            };
-            let sched = Scheduler { inst, shift: s };
-            if !sched.within_limits(&seq) {
-                continue;
-            }
-            let prefix = Prefix { p, walks: &walks };
-            for &(a, b) in &windows {
-                let first = a.div_euclid(step) * step + if a % step == 0 { 0 } else { step };
-                let mut t = first.max(a);
-                while t <= b {
-                    if t >= earliest && t <= latest {
-                        // The request held at exactly `t`.
-                        inst.bookings[n].windows = vec![(t, t)];
-                        let sched = Scheduler { inst, shift: s };
-                        let cost = if brute {
-                            sched.cost(&seq)
-                        } else {
-                            prefix.cost(&sched, &seq, &mut trail)
-                        };
-                        if let Some(c) = cost {
-                            let added_drive = c.drive - before.drive;
-                            let grown = (c.finish - before.finish) - added_drive - busy;
-                            out.push(Slot {
+        for &(a, b) in windows {
+            let first = a.div_euclid(step) * step + if a % step == 0 { 0 } else { step };
+            let mut t = first.max(a);
+            while t <= b {
+                if t >= earliest && t <= latest {
+                    // The request held at exactly `t`.
+                    inst.bookings[n].windows = vec![(t, t)];
+                    let sched = Scheduler { inst, shift: s };
+                    let cost = if brute {
+                        sched.cost(&seq)
+                    } else {
+                        prefix.cost(&sched, &seq, &mut trail)
+                    };
+                    if let Some(c) = cost {
+                        let added_drive = c.drive - on.before.drive;
+                        let grown = (c.finish - on.before.finish) - added_drive - on.busy;
+                        out.push((
+                            s,
+                            Slot {
                                 therapist: therapist.clone(),
                                 date: shift.date,
                                 position: p,
@@ -263,11 +303,11 @@ impl<'a> Prepared<'a> {
                                 day_distance: Metres(0),
                                 day_visits: seq.len(),
                                 day_end: Seconds(c.finish),
-                            });
-                        }
+                            },
+                        ));
                     }
-                    t += step;
                 }
+                t += step;
             }
         }
         inst.bookings[n].windows = own;
@@ -310,24 +350,22 @@ impl<'a> Prepared<'a> {
             }
             None => (sd.end_loc, sd.close),
         };
-        // The drive on is at least its least value over the day's time bins.
-        let least = (0..m.bins().len())
-            .map(|k| m.secs(bd.loc, next_loc, m.bins()[k].0))
-            .min()
-            .unwrap_or(0);
-        let latest = deadline - least - sd.packup - bd.session;
+        // The drive on is at least its least value over the day.
+        let latest = deadline - least_drive(inst, bd.loc, next_loc) - sd.packup - bd.session;
         (earliest, latest)
     }
 
-    /// Fills in the distances and day totals of a slot from the timed route; `before` keeps
+    /// Fills in the distances and day totals of a slot on shift `s` from the timed route;
+    /// `before` keeps
     /// each shift's distance without the request.
-    fn finish_slot(&self, inst: &mut Instance, slot: &mut Slot, before: &mut [Option<i64>]) {
+    fn finish_slot(
+        &self,
+        inst: &mut Instance,
+        s: usize,
+        slot: &mut Slot,
+        before: &mut [Option<i64>],
+    ) {
         let n = self.problem.bookings.len();
-        let Some(s) = self.problem.shifts.iter().position(|x| {
-            x.date == slot.date && self.problem.therapists[x.therapist].id == slot.therapist
-        }) else {
-            return;
-        };
         let route = &self.routes[s];
         let distance = |inst: &Instance, seq: &[usize]| {
             (Scheduler { inst, shift: s }).timed(seq).map_or(0, |t| {
@@ -360,6 +398,106 @@ impl<'a> Prepared<'a> {
         let before = *before[s].get_or_insert_with(|| distance(inst, route));
         slot.day_distance = Metres(after);
         slot.added_distance = Metres(after - before);
+    }
+}
+
+/// A shift that may take the request: its route's cost and walks as planned, and what the
+/// request needs there.
+struct OnShift {
+    s: usize,
+    before: RouteCost,
+    walks: Walks,
+    /// The request's set-up at this shift, and set-up + session + pack-up.
+    setup: i64,
+    busy: i64,
+    /// The route's driving above the least its legs could take at any time of day.
+    excess: i64,
+}
+
+impl OnShift {
+    /// `None` when `route` no longer fits shift `s`.
+    fn new(inst: &Instance, s: usize, route: &[usize]) -> Option<Self> {
+        let sched = Scheduler { inst, shift: s };
+        let before = sched.cost(route)?;
+        let n = inst.bookings.len() - 1;
+        let sd = &inst.shifts[s];
+        let setup = inst.bookings[n].setup.unwrap_or(sd.setup);
+        let least: i64 = (0..=route.len())
+            .map(|p| {
+                let (a, b) = Self::around(inst, s, route, p);
+                least_drive(inst, a, b)
+            })
+            .sum();
+        Some(OnShift {
+            s,
+            before,
+            walks: Walks::new(&sched, route),
+            setup,
+            busy: setup + inst.bookings[n].session + sd.packup,
+            excess: before.drive - least,
+        })
+    }
+
+    /// The locations before and after position `p` of `route` on shift `s`.
+    fn around(inst: &Instance, s: usize, route: &[usize], p: usize) -> (usize, usize) {
+        let sd = &inst.shifts[s];
+        let loc = |k: usize| inst.bookings[route[k]].loc;
+        let a = if p == 0 { sd.start_loc } else { loc(p - 1) };
+        let b = if p == route.len() { sd.end_loc } else { loc(p) };
+        (a, b)
+    }
+
+    /// A lower bound on the driving the request adds at position `p`: every drive of the
+    /// new route takes at least its least over the day, and the planned route's drives sum
+    /// to `excess` above theirs.
+    fn least_added(&self, inst: &Instance, route: &[usize], p: usize) -> i64 {
+        let n = inst.bookings.len() - 1;
+        let new = inst.bookings[n].loc;
+        let (a, b) = Self::around(inst, self.s, route, p);
+        least_drive(inst, a, new) + least_drive(inst, new, b)
+            - least_drive(inst, a, b)
+            - self.excess
+    }
+}
+
+/// The least drive from location `a` to `b` over the day: the matrix interpolates between
+/// its time bins, so the least is at one of them.
+fn least_drive(inst: &Instance, a: usize, b: usize) -> i64 {
+    let m = &inst.matrix;
+    m.bins()
+        .iter()
+        .map(|t| m.secs(a, b, t.0))
+        .min()
+        .unwrap_or(0)
+}
+
+/// The `top` least added drives found so far.
+struct BestDrives {
+    top: usize,
+    heap: std::collections::BinaryHeap<i64>,
+}
+
+impl BestDrives {
+    fn new(top: usize) -> Self {
+        BestDrives {
+            top,
+            heap: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    fn add(&mut self, drive: i64) {
+        self.heap.push(drive);
+        if self.heap.len() > self.top {
+            self.heap.pop();
+        }
+    }
+
+    /// The `top`-th least so far; unbounded until `top` are known.
+    fn worst(&self) -> i64 {
+        match self.heap.peek() {
+            Some(&w) if self.top > 0 && self.heap.len() == self.top => w,
+            _ => i64::MAX,
+        }
     }
 }
 
