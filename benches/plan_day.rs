@@ -9,6 +9,9 @@
 //! example's: every relocation of every visit of the
 //! descended plan evaluated, none applied (no O(1) segments apply on such a day: each move is
 //! scheduled). Criterion's throughput line gives move evaluations per second.
+//! `move_evaluations/relocations_day_40_road_decided`: the same moves decided as the local
+//! search decides them (screened by their least drive over the day, scheduled only when they
+//! might improve the plan).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use housecall_core::{measure, solve, Problem, SolveOptions};
@@ -67,6 +70,17 @@ fn move_evaluations(c: &mut Criterion) {
     g.bench_function("relocations_day_40_road", |b| {
         b.iter_custom(|rounds| {
             measure::relocations(black_box(&forty), &model, rounds as usize, true)
+                .unwrap()
+                .elapsed
+        })
+    });
+    // The same moves decided as the local search decides them: screened by their least
+    // drive over the day, scheduled only when they might improve the plan.
+    let decided = measure::relocation_decisions(&forty, &model, 1).unwrap();
+    assert_eq!(decided.moves, once.moves);
+    g.bench_function("relocations_day_40_road_decided", |b| {
+        b.iter_custom(|rounds| {
+            measure::relocation_decisions(black_box(&forty), &model, rounds as usize)
                 .unwrap()
                 .elapsed
         })

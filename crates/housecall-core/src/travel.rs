@@ -4,6 +4,7 @@
 use crate::model::Location;
 use crate::time::{Metres, Seconds};
 use rayon::prelude::*;
+use std::sync::OnceLock;
 
 /// One drive: how long it takes and how far it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -199,6 +200,9 @@ pub struct TravelMatrix {
     bin_at_minute: Vec<u16>,
     time: Vec<i32>,
     distance: Vec<i32>,
+    /// The least time of each pair over the bins, built when first asked for (several bins
+    /// only).
+    least: OnceLock<Vec<i32>>,
 }
 
 impl TravelMatrix {
@@ -249,6 +253,7 @@ impl TravelMatrix {
             bin_at_minute,
             time,
             distance,
+            least: OnceLock::new(),
         }
     }
 
@@ -327,6 +332,7 @@ impl TravelMatrix {
             bin_at_minute: self.bin_at_minute.clone(),
             time,
             distance,
+            least: OnceLock::new(),
         }
     }
 
@@ -374,6 +380,27 @@ impl TravelMatrix {
         interpolate_from(&self.bins, k, Seconds(depart), |k| {
             self.time[self.at(k, from, to)] as i64
         })
+    }
+
+    /// The least driving seconds from location `from` to `to` at any time of day: between
+    /// bins the time is interpolated, so the least is at a bin's start. A lower bound for
+    /// screening moves and slots. The table of several bins is built on the first call.
+    #[inline]
+    pub fn least_secs(&self, from: usize, to: usize) -> i64 {
+        if self.bins.len() == 1 {
+            return self.time[self.at(0, from, to)] as i64;
+        }
+        let least = self.least.get_or_init(|| {
+            let cells = self.n * self.n;
+            let mut least = self.time[..cells].to_vec();
+            for bin in self.time.chunks_exact(cells.max(1)).skip(1) {
+                for (l, &t) in least.iter_mut().zip(bin) {
+                    *l = (*l).min(t);
+                }
+            }
+            least
+        });
+        least[from * self.n + to] as i64
     }
 
     /// The drive from location `from` to `to` leaving at `depart`.

@@ -2,12 +2,13 @@
 
 use super::*;
 
-/// What [`relocations`] did.
+/// What [`relocations`] or [`relocation_decisions`] did.
 #[derive(Clone, Copy, Debug)]
 pub struct Evaluations {
     /// Moves evaluated (each relocation of a served booking to another position).
     pub moves: u64,
-    /// How many of them were feasible.
+    /// How many of them were feasible ([`relocations`]) or would improve the plan
+    /// ([`relocation_decisions`]).
     pub feasible: u64,
     /// Time spent evaluating, construction excluded.
     pub elapsed: Duration,
@@ -24,6 +25,33 @@ pub fn relocations(
     rounds: usize,
     full_scheduling: bool,
 ) -> Result<Evaluations, crate::ProblemError> {
+    timed_rounds(problem, model, rounds, |search, st| {
+        if full_scheduling {
+            search.schedule_in_full();
+        }
+        search.evaluate_relocations(st)
+    })
+}
+
+/// As [`relocations`], but each relocation decided as the local search decides it: screened
+/// by its least drive, then scheduled only if it might improve the plan.
+pub fn relocation_decisions(
+    problem: &Problem,
+    model: &dyn TravelModel,
+    rounds: usize,
+) -> Result<Evaluations, crate::ProblemError> {
+    timed_rounds(problem, model, rounds, |search, st| {
+        search.decide_relocations(st)
+    })
+}
+
+/// The first plan of [`relocations`], then `round` timed `rounds` times.
+fn timed_rounds(
+    problem: &Problem,
+    model: &dyn TravelModel,
+    rounds: usize,
+    mut round: impl FnMut(&mut Search, &search::State) -> (u64, u64),
+) -> Result<Evaluations, crate::ProblemError> {
     let inst = Instance::new(problem, model)?;
     let shifts_of = feasible_shifts(&inst);
     let cands: Vec<usize> = (0..inst.n())
@@ -31,13 +59,10 @@ pub fn relocations(
         .collect();
     let mut search = Search::new(&inst, &shifts_of, 1, Objective::Travel);
     let st = search.run(&cands, None, 0, None);
-    if full_scheduling {
-        search.schedule_in_full();
-    }
     let started = Instant::now();
     let (mut moves, mut feasible) = (0, 0);
     for _ in 0..rounds {
-        let (m, f) = search.evaluate_relocations(&st);
+        let (m, f) = round(&mut search, &st);
         moves += m;
         feasible += f;
     }

@@ -351,7 +351,7 @@ impl<'a> Prepared<'a> {
             None => (sd.end_loc, sd.close),
         };
         // The drive on is at least its least value over the day.
-        let latest = deadline - least_drive(inst, bd.loc, next_loc) - sd.packup - bd.session;
+        let latest = deadline - inst.matrix.least_secs(bd.loc, next_loc) - sd.packup - bd.session;
         (earliest, latest)
     }
 
@@ -425,7 +425,7 @@ impl OnShift {
         let least: i64 = (0..=route.len())
             .map(|p| {
                 let (a, b) = Self::around(inst, s, route, p);
-                least_drive(inst, a, b)
+                inst.matrix.least_secs(a, b)
             })
             .sum();
         Some(OnShift {
@@ -454,21 +454,10 @@ impl OnShift {
         let n = inst.bookings.len() - 1;
         let new = inst.bookings[n].loc;
         let (a, b) = Self::around(inst, self.s, route, p);
-        least_drive(inst, a, new) + least_drive(inst, new, b)
-            - least_drive(inst, a, b)
+        inst.matrix.least_secs(a, new) + inst.matrix.least_secs(new, b)
+            - inst.matrix.least_secs(a, b)
             - self.excess
     }
-}
-
-/// The least drive from location `a` to `b` over the day: the matrix interpolates between
-/// its time bins, so the least is at one of them.
-fn least_drive(inst: &Instance, a: usize, b: usize) -> i64 {
-    let m = &inst.matrix;
-    m.bins()
-        .iter()
-        .map(|t| m.secs(a, b, t.0))
-        .min()
-        .unwrap_or(0)
 }
 
 /// The `top` least added drives found so far.

@@ -24,7 +24,8 @@ pub(super) struct RouteSegments {
     /// `pre[k]`: visits `0..=k`; `suf[k]`: visits `k..`.
     pre: Vec<Segment>,
     suf: Vec<Segment>,
-    /// Drive from the first visit to visit `k`, forward and against the route.
+    /// Least drive (over the day) from the first visit to visit `k`, forward and against
+    /// the route.
     ahead: Vec<i64>,
     back: Vec<i64>,
 }
@@ -51,29 +52,32 @@ impl Search<'_, '_> {
         seq
     }
 
-    /// Prefix and suffix segments of route `s`, rebuilt when the route has changed.
+    /// Prefix and suffix segments of route `s` (with [`Segments`] only) and its least drives,
+    /// rebuilt when the route has changed.
     pub(super) fn route_segments(&mut self, st: &State, s: usize) -> &RouteSegments {
         let stamp = Some(st.stamps[s]);
         if self.route_segments[s].stamp != stamp {
-            let segs = self.segments.as_ref().expect("segments in use");
             let m = &self.inst.matrix;
             let r = &st.routes[s];
-            let mut pre: Vec<Segment> = Vec::with_capacity(r.len());
-            for &b in r {
-                let n = &segs.nodes[b];
-                pre.push(pre.last().map_or(*n, |p| p.then(n, m)));
+            let (mut pre, mut suf): (Vec<Segment>, Vec<Segment>) = (Vec::new(), Vec::new());
+            if let Some(segs) = &self.segments {
+                pre.reserve(r.len());
+                for &b in r {
+                    let n = &segs.nodes[b];
+                    pre.push(pre.last().map_or(*n, |p| p.then(n, m)));
+                }
+                suf.reserve(r.len());
+                for &b in r.iter().rev() {
+                    let n = &segs.nodes[b];
+                    suf.push(suf.last().map_or(*n, |p| n.then(p, m)));
+                }
+                suf.reverse();
             }
-            let mut suf: Vec<Segment> = Vec::with_capacity(r.len());
-            for &b in r.iter().rev() {
-                let n = &segs.nodes[b];
-                suf.push(suf.last().map_or(*n, |p| n.then(p, m)));
-            }
-            suf.reverse();
             let loc = |k: usize| self.inst.bookings[r[k]].loc;
             let (mut ahead, mut back) = (vec![0; r.len()], vec![0; r.len()]);
             for k in 1..r.len() {
-                ahead[k] = ahead[k - 1] + m.secs(loc(k - 1), loc(k), 0);
-                back[k] = back[k - 1] + m.secs(loc(k), loc(k - 1), 0);
+                ahead[k] = ahead[k - 1] + m.least_secs(loc(k - 1), loc(k));
+                back[k] = back[k - 1] + m.least_secs(loc(k), loc(k - 1));
             }
             self.route_segments[s] = RouteSegments {
                 stamp,
@@ -138,7 +142,7 @@ impl Search<'_, '_> {
         Some(seg)
     }
 
-    /// First and last location and inner drive of one piece (none when empty), in O(1).
+    /// First and last location and inner least drive of one piece (none when empty), in O(1).
     pub(super) fn piece_drive(&mut self, st: &State, p: Piece) -> Option<(usize, usize, i64)> {
         let (s, a, z, rev) = match p {
             Piece::One(b) => {
@@ -164,8 +168,9 @@ impl Search<'_, '_> {
         })
     }
 
-    /// Drive of the route the pieces make on shift `s`, in O(pieces); with [`Segments`] only
-    /// (drives do not depend on the time of day).
+    /// The least drive of the route the pieces make on shift `s` (every drive at its least
+    /// over the day), in O(pieces): the drive itself when drives do not depend on the time of
+    /// day, else a lower bound.
     pub(super) fn drive_of(&mut self, st: &State, s: usize, pieces: &[Piece]) -> i64 {
         let m = &self.inst.matrix;
         let sh = &self.inst.shifts[s];
@@ -173,13 +178,13 @@ impl Search<'_, '_> {
         let mut any = false;
         for &p in pieces {
             if let Some((first, last, d)) = self.piece_drive(st, p) {
-                total += m.secs(at, first, 0) + d;
+                total += m.least_secs(at, first) + d;
                 at = last;
                 any = true;
             }
         }
         if any {
-            total + m.secs(at, sh.end_loc, 0)
+            total + m.least_secs(at, sh.end_loc)
         } else {
             0
         }
@@ -255,9 +260,27 @@ impl Search<'_, '_> {
         total + m.secs(prev, s.end_loc, 0)
     }
 
-    /// Replaces routes when the change lowers total drive; returns whether it did. Without
-    /// segments, the changed routes are first screened by their free-flow drive.
+    /// Replaces routes when the change lowers total drive; returns whether it did.
     pub(super) fn try_routes(&mut self, st: &mut State, changes: &[(usize, &[Piece])]) -> bool {
+        let Some((routes, costs)) = self.improvement(st, changes) else {
+            return false;
+        };
+        for (((s, _), r), c) in changes.iter().zip(routes).zip(costs) {
+            debug_assert_eq!(self.cost(*s, &r), Some(c), "segment evaluation of {r:?}");
+            self.set_route(st, *s, r, c);
+        }
+        true
+    }
+
+    /// The routes `changes` make and their costs, when together they cost less than the
+    /// routes they replace. Every change is first screened by its least drive (each drive at
+    /// its least over the day), a lower bound that rejects most moves in O(pieces); without
+    /// segments, the rest are also screened by their free-flow drive before scheduling.
+    fn improvement(
+        &mut self,
+        st: &State,
+        changes: &[(usize, &[Piece])],
+    ) -> Option<(Vec<Vec<usize>>, Vec<RouteCost>)> {
         let old: i64 = changes
             .iter()
             .map(|(s, _)| self.value(st.routes[*s].len(), st.costs[*s]))
@@ -272,30 +295,27 @@ impl Search<'_, '_> {
                 .sum()
         };
         let fixed: i64 = changes.iter().map(|(_, p)| self.value(len(p), EMPTY)).sum();
+        let least: i64 = changes.iter().map(|(s, p)| self.drive_of(st, *s, p)).sum();
+        if fixed + least >= old {
+            return None;
+        }
         let mut new = Vec::new();
-        let mut routes = Vec::new();
+        let routes: Vec<Vec<usize>>;
         if self.segments.is_some() {
-            // Screened by drive, then evaluated, without allocating: most moves stop here.
-            let screen: i64 = changes.iter().map(|(s, p)| self.drive_of(st, *s, p)).sum();
-            if fixed + screen >= old {
-                return false;
-            }
+            // Evaluated without allocating until the move is known to improve.
             let mut drive = fixed;
             for (s, pieces) in changes {
-                match self.evaluate(st, *s, pieces) {
-                    Some(c) => drive += c.drive,
-                    None => return false,
-                }
+                drive += self.evaluate(st, *s, pieces)?.drive;
                 if drive >= old {
-                    return false;
+                    return None;
                 }
             }
             for (s, pieces) in changes {
                 new.push(self.evaluate(st, *s, pieces).expect("evaluated above"));
-                routes.push(Self::build(st, pieces));
             }
+            routes = changes.iter().map(|(_, p)| Self::build(st, p)).collect();
         } else {
-            routes.extend(changes.iter().map(|(_, p)| Self::build(st, p)));
+            routes = changes.iter().map(|(_, p)| Self::build(st, p)).collect();
             let screen: i64 = changes
                 .iter()
                 .zip(&routes)
@@ -306,31 +326,49 @@ impl Search<'_, '_> {
                 .map(|(s, _)| self.free_flow(*s, &st.routes[*s]))
                 .sum();
             if screen >= old_screen && self.inst.matrix.bins().len() == 1 && self.route_fixed == 0 {
-                return false;
+                return None;
             }
             for ((s, pieces), r) in changes.iter().zip(&routes) {
-                match self.scheduled(st, *s, pieces, r) {
-                    Some(c) => new.push(c),
-                    None => return false,
-                }
+                let c = self.scheduled(st, *s, pieces, r)?;
+                debug_assert!(c.drive >= self.drive_of(st, *s, pieces), "least drive");
+                new.push(c);
             }
             if fixed + new.iter().map(|c| c.drive).sum::<i64>() >= old {
-                return false;
+                return None;
             }
         }
-        for (((s, _), r), c) in changes.iter().zip(routes).zip(new) {
-            debug_assert_eq!(self.cost(*s, &r), Some(c), "segment evaluation of {r:?}");
-            self.set_route(st, *s, r, c);
-        }
-        true
+        Some((routes, new))
     }
 
     /// Evaluates every relocation of every served booking, within its route and into every
     /// other route it may go on, without applying any. Returns the moves evaluated and how
     /// many of them were feasible (for the move-evaluation benchmark).
     pub fn evaluate_relocations(&mut self, st: &State) -> (u64, u64) {
+        self.relocations(st, |search, st, changes| {
+            changes
+                .iter()
+                .all(|(s, pieces)| search.evaluate(st, *s, pieces).is_some())
+        })
+    }
+
+    /// Decides every relocation of every served booking as the local search does (screened
+    /// by least drive, then scheduled), without applying any. Returns the moves decided and
+    /// how many of them would improve the plan (for the move-evaluation benchmark).
+    pub fn decide_relocations(&mut self, st: &State) -> (u64, u64) {
+        self.relocations(st, |search, st, changes| {
+            search.improvement(st, changes).is_some()
+        })
+    }
+
+    /// Every relocation of every served booking put to `judge` as the route changes it makes;
+    /// returns how many there were and how many `judge` passed.
+    fn relocations(
+        &mut self,
+        st: &State,
+        mut judge: impl FnMut(&mut Self, &State, &[(usize, &[Piece])]) -> bool,
+    ) -> (u64, u64) {
         use Piece::{One, Run};
-        let (mut moves, mut feasible) = (0, 0);
+        let (mut moves, mut passed) = (0, 0);
         for s1 in 0..st.routes.len() {
             let n1 = st.routes[s1].len();
             for i in 0..n1 {
@@ -342,23 +380,22 @@ impl Search<'_, '_> {
                         let ok = if s2 != s1 {
                             let from = [Run(s1, 0, i), Run(s1, i + 1, n1)];
                             let to = [Run(s2, 0, p), One(b), Run(s2, p, n2)];
-                            self.evaluate(st, s1, &from).is_some()
-                                && self.evaluate(st, s2, &to).is_some()
+                            judge(self, st, &[(s1, &from), (s2, &to)])
                         } else if p < i {
                             let r = [Run(s1, 0, p), One(b), Run(s1, p, i), Run(s1, i + 1, n1)];
-                            self.evaluate(st, s1, &r).is_some()
+                            judge(self, st, &[(s1, &r)])
                         } else if p > i + 1 {
                             let r = [Run(s1, 0, i), Run(s1, i + 1, p), One(b), Run(s1, p, n1)];
-                            self.evaluate(st, s1, &r).is_some()
+                            judge(self, st, &[(s1, &r)])
                         } else {
                             continue;
                         };
                         moves += 1;
-                        feasible += ok as u64;
+                        passed += ok as u64;
                     }
                 }
             }
         }
-        (moves, feasible)
+        (moves, passed)
     }
 }
