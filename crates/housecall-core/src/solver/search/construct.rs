@@ -128,10 +128,12 @@ impl Search<'_, '_> {
         let mut seq = Vec::with_capacity(n + 1);
         for (_, p) in cands {
             seq.clear();
-            seq.extend_from_slice(&route[..p]);
+            seq.extend_from_slice(&st.routes[s][..p]);
             seq.push(b);
-            seq.extend_from_slice(&route[p..]);
-            if let Some(c) = self.cost(s, &seq) {
+            seq.extend_from_slice(&st.routes[s][p..]);
+            // Scheduled from the new visit on (the route's walks before it are cached).
+            let pieces = [Piece::Run(s, 0, p), Piece::One(b), Piece::Run(s, p, n)];
+            if let Some(c) = self.scheduled(st, s, &pieces, &seq) {
                 return Some((p, c));
             }
         }

@@ -26,10 +26,20 @@ pub(super) fn nearest_bookings(
     };
     let m = &inst.matrix;
     let loc = |b: usize| inst.bookings[b].loc;
+    // Each booking's shifts as a bit set, so that a pair is tested in a few word operations.
+    let words = inst.shifts.len().div_ceil(64);
+    let mut sets = vec![0u64; inst.n() * words];
+    for (b, shifts) in shifts_of.iter().enumerate() {
+        for &s in shifts {
+            sets[b * words + s / 64] |= 1 << (s % 64);
+        }
+    }
+    let set = |b: usize| &sets[b * words..(b + 1) * words];
+    let share = |a: usize, b: usize| set(a).iter().zip(set(b)).any(|(x, y)| x & y != 0);
     (0..inst.n())
         .map(|b| {
             let mut near: Vec<(i64, usize)> = (0..inst.n())
-                .filter(|&v| v != b && shifts_of[v].iter().any(|s| shifts_of[b].contains(s)))
+                .filter(|&v| v != b && share(b, v))
                 .map(|v| (m.secs(loc(b), loc(v), 0).min(m.secs(loc(v), loc(b), 0)), v))
                 .collect();
             let k = keep.min(near.len());
