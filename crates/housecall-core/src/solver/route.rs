@@ -361,7 +361,19 @@ impl Scheduler<'_, '_> {
         }
         let s = &self.inst.shifts[self.shift];
         let (_, first) = self.best_lunch(seq, s.open)?;
-        let (mut lo, mut hi) = (s.open, s.close);
+        // Leaving at `d`, the day ends no earlier than `d` plus every drive at its least, every
+        // visit's set-up, session and pack-up, and lunch: a later departure cannot keep the
+        // earliest end, so the search for the latest one that does stops there.
+        let m = &self.inst.matrix;
+        let mut at = s.start_loc;
+        let mut least = s.lunch.map_or(0, |l| l.2);
+        for &b in seq {
+            let bd = &self.inst.bookings[b];
+            least += m.least_secs(at, bd.loc) + bd.setup.unwrap_or(s.setup) + bd.session + s.packup;
+            at = bd.loc;
+        }
+        least += m.least_secs(at, s.end_loc);
+        let (mut lo, mut hi) = (s.open, s.close.min(first.finish - least).max(s.open));
         while lo < hi {
             let mid = lo + (hi - lo + 1) / 2;
             match self.best_lunch(seq, mid) {
