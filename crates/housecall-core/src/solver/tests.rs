@@ -344,3 +344,106 @@ fn a_warm_start_keeps_what_it_is_given_and_adds_the_rest() {
         .all(|it| it.visits().all(|v| v.booking != gone)));
     assert_eq!(next.served() + next.unassigned.len(), p.bookings.len());
 }
+
+/// Straight-line drives, 60 % slower in the morning rush and 50 % in the evening one,
+/// interpolated between hourly knots.
+struct Rush;
+
+impl crate::travel::TravelModel for Rush {
+    fn drive(&self, from: Location, to: Location, depart: Seconds) -> crate::travel::Drive {
+        use crate::travel::TravelModel;
+        let base = model().drive(from, to, depart);
+        let factor = |h: usize| match h {
+            7 | 8 => 16,
+            16 | 17 => 15,
+            _ => 10,
+        };
+        crate::travel::Drive {
+            time: Seconds(crate::travel::interpolate(&self.time_bins(), depart, |k| {
+                base.time.0 * factor(k) / 10
+            })),
+            distance: base.distance,
+        }
+    }
+    fn time_bins(&self) -> Vec<Seconds> {
+        (0..24).map(|h| Seconds(h * 3600)).collect()
+    }
+    fn name(&self) -> &str {
+        "rush"
+    }
+}
+
+#[test]
+fn resumed_schedules_and_least_drives_agree_with_the_scheduler() {
+    use super::route::Walks;
+    let mut rng = SplitMix64::new(23);
+    let (mut compared, mut feasible) = (0, 0);
+    for day in 0..30 {
+        let mut p = random_day(&mut rng, 10);
+        if day % 3 == 1 {
+            // Body limits: rest between sessions, a hands-on run limit, a driving limit.
+            let t = p.therapists[0].clone();
+            p.therapists[0] = t
+                .with_min_rest(Seconds::from_minutes(10))
+                .with_max_run(Seconds::from_minutes(100), Seconds::from_minutes(20))
+                .with_max_drive(Seconds::from_minutes(150));
+        }
+        let p = Problem::new(p.bookings, p.therapists, None);
+        let inst = Instance::new(&p, &Rush).unwrap();
+        let sched = Scheduler {
+            inst: &inst,
+            shift: 0,
+        };
+        let shuffled = |rng: &mut SplitMix64, mut v: Vec<usize>| {
+            for i in (1..v.len()).rev() {
+                v.swap(i, rng.below(i + 1));
+            }
+            v
+        };
+        for _ in 0..150 {
+            let all = shuffled(&mut rng, (0..10).collect());
+            let route = all[..rng.below(8)].to_vec();
+            let walks = Walks::new(&sched, &route);
+            // A route keeping the first `k` visits, then some of the rest of the route and
+            // of the other bookings in any order (as a move or an insertion makes).
+            let k = rng.below(route.len() + 1);
+            let mut rest: Vec<usize> = route[k..].to_vec();
+            rest.extend(all[route.len()..].iter().filter(|_| rng.below(3) == 0));
+            let mut rest = shuffled(&mut rng, rest);
+            rest.truncate(rng.below(rest.len() + 1));
+            let seq: Vec<usize> = route[..k].iter().copied().chain(rest).collect();
+            if seq.is_empty() {
+                continue;
+            }
+            let want = sched.cost(&seq);
+            assert_eq!(
+                walks.cost(&sched, &seq, k),
+                want,
+                "day {day}: {route:?} -> {seq:?}"
+            );
+            compared += 1;
+            if let Some(c) = want {
+                // Every drive at its least over the day bounds the day's driving.
+                let s = &inst.shifts[0];
+                let stops = std::iter::once(s.start_loc)
+                    .chain(seq.iter().map(|&b| inst.bookings[b].loc))
+                    .chain(std::iter::once(s.end_loc));
+                let locs: Vec<usize> = stops.collect();
+                let least: i64 = locs
+                    .windows(2)
+                    .map(|w| inst.matrix.least_secs(w[0], w[1]))
+                    .sum();
+                assert!(
+                    least <= c.drive,
+                    "day {day}: {seq:?}: {least} > {}",
+                    c.drive
+                );
+                feasible += 1;
+            }
+        }
+    }
+    assert!(
+        compared > 4000 && feasible > 1000,
+        "{compared} compared, {feasible} feasible"
+    );
+}
