@@ -351,7 +351,6 @@ struct Rush;
 
 impl crate::travel::TravelModel for Rush {
     fn drive(&self, from: Location, to: Location, depart: Seconds) -> crate::travel::Drive {
-        use crate::travel::TravelModel;
         let base = model().drive(from, to, depart);
         let factor = |h: usize| match h {
             7 | 8 => 16,
