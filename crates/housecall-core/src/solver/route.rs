@@ -353,6 +353,18 @@ impl Scheduler<'_, '_> {
         self.best_lunch(seq, open).map(|(_, c)| c)
     }
 
+    /// The least the day's driving along `seq` can be: every drive, from the start place to
+    /// the end place, at its least over the day.
+    pub fn least_drive(&self, seq: &[usize]) -> i64 {
+        let s = &self.inst.shifts[self.shift];
+        let m = &self.inst.matrix;
+        let (at, drive) = seq.iter().fold((s.start_loc, 0), |(at, d), &b| {
+            let loc = self.inst.bookings[b].loc;
+            (loc, d + m.least_secs(at, loc))
+        });
+        drive + m.least_secs(at, s.end_loc)
+    }
+
     /// The full timetable of `seq`: the latest departure that still ends the day as early as
     /// possible, so that avoidable waiting is removed.
     pub fn timed(&self, seq: &[usize]) -> Option<Timed> {
@@ -364,15 +376,14 @@ impl Scheduler<'_, '_> {
         // Leaving at `d`, the day ends no earlier than `d` plus every drive at its least, every
         // visit's set-up, session and pack-up, and lunch: a later departure cannot keep the
         // earliest end, so the search for the latest one that does stops there.
-        let m = &self.inst.matrix;
-        let mut at = s.start_loc;
-        let mut least = s.lunch.map_or(0, |l| l.2);
-        for &b in seq {
-            let bd = &self.inst.bookings[b];
-            least += m.least_secs(at, bd.loc) + bd.setup.unwrap_or(s.setup) + bd.session + s.packup;
-            at = bd.loc;
-        }
-        least += m.least_secs(at, s.end_loc);
+        let busy: i64 = seq
+            .iter()
+            .map(|&b| {
+                let bd = &self.inst.bookings[b];
+                bd.setup.unwrap_or(s.setup) + bd.session + s.packup
+            })
+            .sum();
+        let least = self.least_drive(seq) + busy + s.lunch.map_or(0, |l| l.2);
         let (mut lo, mut hi) = (s.open, s.close.min(first.finish - least).max(s.open));
         while lo < hi {
             let mid = lo + (hi - lo + 1) / 2;

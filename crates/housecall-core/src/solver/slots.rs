@@ -422,12 +422,7 @@ impl OnShift {
         let n = inst.bookings.len() - 1;
         let sd = &inst.shifts[s];
         let setup = inst.bookings[n].setup.unwrap_or(sd.setup);
-        let least: i64 = (0..=route.len())
-            .map(|p| {
-                let (a, b) = Self::around(inst, s, route, p);
-                inst.matrix.least_secs(a, b)
-            })
-            .sum();
+        let least = sched.least_drive(route);
         Some(OnShift {
             s,
             before,

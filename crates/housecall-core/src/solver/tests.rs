@@ -423,15 +423,7 @@ fn resumed_schedules_and_least_drives_agree_with_the_scheduler() {
             compared += 1;
             if let Some(c) = want {
                 // Every drive at its least over the day bounds the day's driving.
-                let s = &inst.shifts[0];
-                let stops = std::iter::once(s.start_loc)
-                    .chain(seq.iter().map(|&b| inst.bookings[b].loc))
-                    .chain(std::iter::once(s.end_loc));
-                let locs: Vec<usize> = stops.collect();
-                let least: i64 = locs
-                    .windows(2)
-                    .map(|w| inst.matrix.least_secs(w[0], w[1]))
-                    .sum();
+                let least = sched.least_drive(&seq);
                 assert!(
                     least <= c.drive,
                     "day {day}: {seq:?}: {least} > {}",

@@ -1,7 +1,7 @@
-//! Route evaluation: moves describe their new routes as [`Piece`]s of current ones, evaluated
-//! in O(1) from cached prefix/suffix segments where the instance allows it ([`Segments`]),
-//! otherwise screened by free-flow drive and scheduled in full; [`Search::try_routes`]
-//! applies a set of route changes if it improves the plan.
+//! Route evaluation: moves describe their new routes as [`Piece`]s of current ones, screened
+//! by their least drive, then evaluated in O(1) from cached prefix/suffix segments where the
+//! instance allows it ([`Segments`]), otherwise scheduled from the first change on;
+//! [`Search::try_routes`] applies a set of route changes if it improves the plan.
 
 use super::*;
 use crate::solver::route::{RouteCost, Scheduler};
@@ -243,23 +243,6 @@ impl Search<'_, '_> {
         .cost(seq)
     }
 
-    /// Free-flow drive along `seq` on `shift`: a cheap screen before full scheduling.
-    pub(super) fn free_flow(&self, shift: usize, seq: &[usize]) -> i64 {
-        if seq.is_empty() {
-            return 0;
-        }
-        let s = &self.inst.shifts[shift];
-        let m = &self.inst.matrix;
-        let mut prev = s.start_loc;
-        let mut total = 0;
-        for &b in seq {
-            let l = self.inst.bookings[b].loc;
-            total += m.secs(prev, l, 0);
-            prev = l;
-        }
-        total + m.secs(prev, s.end_loc, 0)
-    }
-
     /// Replaces routes when the change lowers total drive; returns whether it did.
     pub(super) fn try_routes(&mut self, st: &mut State, changes: &[(usize, &[Piece])]) -> bool {
         let Some((routes, costs)) = self.improvement(st, changes) else {
@@ -274,8 +257,8 @@ impl Search<'_, '_> {
 
     /// The routes `changes` make and their costs, when together they cost less than the
     /// routes they replace. Every change is first screened by its least drive (each drive at
-    /// its least over the day), a lower bound that rejects most moves in O(pieces); without
-    /// segments, the rest are also screened by their free-flow drive before scheduling.
+    /// its least over the day), a lower bound that rejects most moves in O(pieces) (and the
+    /// drive itself when drives do not depend on the time of day).
     fn improvement(
         &mut self,
         st: &State,
@@ -316,18 +299,6 @@ impl Search<'_, '_> {
             routes = changes.iter().map(|(_, p)| Self::build(st, p)).collect();
         } else {
             routes = changes.iter().map(|(_, p)| Self::build(st, p)).collect();
-            let screen: i64 = changes
-                .iter()
-                .zip(&routes)
-                .map(|((s, _), r)| self.free_flow(*s, r))
-                .sum();
-            let old_screen: i64 = changes
-                .iter()
-                .map(|(s, _)| self.free_flow(*s, &st.routes[*s]))
-                .sum();
-            if screen >= old_screen && self.inst.matrix.bins().len() == 1 && self.route_fixed == 0 {
-                return None;
-            }
             for ((s, pieces), r) in changes.iter().zip(&routes) {
                 let c = self.scheduled(st, *s, pieces, r)?;
                 debug_assert!(c.drive >= self.drive_of(st, *s, pieces), "least drive");

@@ -12,9 +12,9 @@
 //! Moves describe the routes they would make as [`Piece`]s of the current ones. Where the
 //! instance allows it ([`Segments`]), a move is evaluated in O(1) by concatenating cached
 //! prefix, suffix and stop segments, and middle stretches grown one stop at a time as the
-//! move loops advance; otherwise the changed routes are screened with their free-flow drive
-//! and promising ones scheduled in full, which checks every time constraint (lunch,
-//! time-dependent drives, several windows).
+//! move loops advance; otherwise the changed routes are screened by their least drive (each
+//! drive at its least over the day) and promising ones scheduled from the first change on,
+//! which checks every time constraint (lunch, time-dependent drives, several windows).
 
 mod construct;
 mod evaluate;
