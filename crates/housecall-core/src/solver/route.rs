@@ -277,7 +277,7 @@ impl Scheduler<'_, '_> {
     }
 
     /// The lunch placement that ends the day earliest when leaving at `depart`.
-    fn best_lunch(&self, seq: &[usize], depart: i64) -> Option<(LunchAt, RouteCost)> {
+    pub(super) fn best_lunch(&self, seq: &[usize], depart: i64) -> Option<(LunchAt, RouteCost)> {
         if self.inst.shifts[self.shift].lunch.is_none() {
             return self.best_placement(seq.len(), |at| self.simulate(seq, depart, at, None));
         }
@@ -346,11 +346,33 @@ impl Scheduler<'_, '_> {
     /// Feasibility and cost of visiting `seq` in order, leaving as early as the shift allows.
     /// `None` when a window, the shift, the lunch or a limit cannot be met.
     pub fn cost(&self, seq: &[usize]) -> Option<RouteCost> {
-        if !self.within_limits(seq) {
+        let open = self.inst.shifts[self.shift].open;
+        if !self.within_limits(seq) || self.late_even_without_lunch(self.walk(open), seq, 0) {
             return None;
         }
-        let open = self.inst.shifts[self.shift].open;
         self.best_lunch(seq, open).map(|(_, c)| c)
+    }
+
+    /// Whether `seq`, going on from walk `w` before step `from` with lunch still owed,
+    /// misses a window or the shift's end even if lunch is never taken: then it does with
+    /// lunch at any gap, since lunch only waits (drives are FIFO: leaving later never
+    /// arrives earlier; a session, and the rest before it, only start later when the
+    /// therapist is ready later). One pass instead of one per lunch gap, on the moves that
+    /// fail most often on a therapist's day. Always false without lunch (one pass anyway)
+    /// and under a hands-on run limit (where lunch may be the break a run needs).
+    pub fn late_even_without_lunch(&self, mut w: Walk, seq: &[usize], from: usize) -> bool {
+        let s = &self.inst.shifts[self.shift];
+        if s.lunch.is_none() || s.run.is_some() {
+            return false;
+        }
+        for k in from..=seq.len() {
+            match self.step(&mut w, seq, k, LunchAt::None, None) {
+                Ok(None) => {}
+                Ok(Some(_)) => return false,
+                Err(_) => return true,
+            }
+        }
+        false
     }
 
     /// The least the day's driving along `seq` can be: every drive, from the start place to
@@ -555,7 +577,9 @@ impl Walks {
     /// `p`: each lunch placement resumes from its walk before step `p`; the placements after
     /// `p` share the steps before their own.
     pub fn cost(&self, sched: &Scheduler, seq: &[usize], p: usize) -> Option<RouteCost> {
-        if !sched.within_limits(seq) {
+        if !sched.within_limits(seq)
+            || self.owed[p].is_ok_and(|w| sched.late_even_without_lunch(w, seq, p))
+        {
             return None;
         }
         let mut owed = Owed::new(self.owed[p], p);

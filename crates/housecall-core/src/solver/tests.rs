@@ -373,10 +373,10 @@ impl crate::travel::TravelModel for Rush {
 }
 
 #[test]
-fn resumed_schedules_and_least_drives_agree_with_the_scheduler() {
+fn resumed_schedules_screens_and_least_drives_agree_with_the_scheduler() {
     use super::route::Walks;
     let mut rng = SplitMix64::new(23);
-    let (mut compared, mut feasible) = (0, 0);
+    let (mut compared, mut feasible, mut screened) = (0, 0, 0);
     for day in 0..30 {
         let mut p = random_day(&mut rng, 10);
         if day % 3 == 1 {
@@ -415,6 +415,14 @@ fn resumed_schedules_and_least_drives_agree_with_the_scheduler() {
                 continue;
             }
             let want = sched.cost(&seq);
+            // The screen that skips the lunch gaps rejects only routes that fail at every gap.
+            let open = inst.shifts[0].open;
+            let every_gap = (sched.within_limits(&seq))
+                .then(|| sched.best_lunch(&seq, open))
+                .flatten()
+                .map(|(_, c)| c);
+            assert_eq!(want, every_gap, "day {day}: {seq:?}");
+            screened += sched.late_even_without_lunch(sched.walk(open), &seq, 0) as usize;
             assert_eq!(
                 walks.cost(&sched, &seq, k),
                 want,
@@ -434,7 +442,7 @@ fn resumed_schedules_and_least_drives_agree_with_the_scheduler() {
         }
     }
     assert!(
-        compared > 4000 && feasible > 1000,
-        "{compared} compared, {feasible} feasible"
+        compared > 4000 && feasible > 1000 && screened > 500,
+        "{compared} compared, {feasible} feasible, {screened} late without lunch"
     );
 }
