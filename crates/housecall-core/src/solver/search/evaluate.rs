@@ -42,6 +42,14 @@ impl Search<'_, '_> {
     /// The visits the pieces make, in order.
     pub(super) fn build(st: &State, pieces: &[Piece]) -> Vec<usize> {
         let mut seq = Vec::new();
+        Self::build_into(st, pieces, &mut seq);
+        seq
+    }
+
+    /// [`Search::build`] into `seq`, which is cleared first (no allocation once it is large
+    /// enough).
+    fn build_into(st: &State, pieces: &[Piece], seq: &mut Vec<usize>) {
+        seq.clear();
         for p in pieces {
             match *p {
                 Piece::Run(s, a, z) => seq.extend_from_slice(&st.routes[s][a..z]),
@@ -49,7 +57,6 @@ impl Search<'_, '_> {
                 Piece::One(b) => seq.push(b),
             }
         }
-        seq
     }
 
     /// Prefix and suffix segments of route `s` (with [`Segments`] only) and its least drives,
@@ -298,15 +305,25 @@ impl Search<'_, '_> {
             }
             routes = changes.iter().map(|(_, p)| Self::build(st, p)).collect();
         } else {
-            routes = changes.iter().map(|(_, p)| Self::build(st, p)).collect();
-            for ((s, pieces), r) in changes.iter().zip(&routes) {
-                let c = self.scheduled(st, *s, pieces, r)?;
+            // Built into reused buffers, copied out only when the move improves.
+            let mut drive = fixed;
+            for (i, (s, pieces)) in changes.iter().enumerate() {
+                if self.seqs.len() <= i {
+                    self.seqs.push(Vec::new());
+                }
+                let mut seq = std::mem::take(&mut self.seqs[i]);
+                Self::build_into(st, pieces, &mut seq);
+                let c = self.scheduled(st, *s, pieces, &seq);
+                self.seqs[i] = seq;
+                let c = c?;
                 debug_assert!(c.drive >= self.drive_of(st, *s, pieces), "least drive");
+                drive += c.drive;
+                if drive >= old {
+                    return None;
+                }
                 new.push(c);
             }
-            if fixed + new.iter().map(|c| c.drive).sum::<i64>() >= old {
-                return None;
-            }
+            routes = self.seqs[..changes.len()].to_vec();
         }
         Some((routes, new))
     }

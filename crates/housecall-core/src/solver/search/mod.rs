@@ -91,6 +91,8 @@ pub(crate) struct Search<'a, 'p> {
     /// Without segments, per shift: the walks of the route with the stamp they were built
     /// for, so that a route keeping its first visits is scheduled from the first change on.
     walks: Vec<(Option<u64>, Walks)>,
+    /// Buffers the routes of a move are built in while it is scheduled (without segments).
+    seqs: Vec<Vec<usize>>,
     /// Whether every booking may go on every shift (no eligibility checks needed).
     everywhere: bool,
     /// Per shift: the first shift that is the same in every way (start, end, hours, limits,
@@ -176,6 +178,7 @@ impl<'a, 'p> Search<'a, 'p> {
             route_segments: vec![RouteSegments::default(); ns],
             memo: [None, None],
             walks: vec![(None, Walks::default()); ns],
+            seqs: Vec::new(),
             everywhere,
             twin: twins(inst, shifts_of, everywhere),
             tried: Vec::new(),
