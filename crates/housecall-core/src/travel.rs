@@ -111,6 +111,10 @@ fn interpolate_from(bins: &[Seconds], k: usize, t: Seconds, values: impl Fn(usiz
         return values(k);
     }
     let (v0, v1) = (values(k), values(k + 1));
+    if v0 == v1 {
+        // A drive the same at both knots (common away from rush hour) needs no division.
+        return v0;
+    }
     let (t0, t1) = (bins[k].0, bins[k + 1].0);
     v0 + ((v1 - v0) * (t.0 - t0)).div_euclid(t1 - t0)
 }
