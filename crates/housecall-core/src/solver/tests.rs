@@ -417,7 +417,8 @@ fn resumed_schedules_screens_and_least_drives_agree_with_the_scheduler() {
             let want = sched.cost(&seq);
             // The screen that skips the lunch gaps rejects only routes that fail at every gap.
             let open = inst.shifts[0].open;
-            let every_gap = (sched.within_limits(&seq))
+            let every_gap = sched
+                .within_limits(&seq)
                 .then(|| sched.best_lunch(&seq, open))
                 .flatten()
                 .map(|(_, c)| c);
