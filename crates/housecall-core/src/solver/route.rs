@@ -375,6 +375,17 @@ impl Scheduler<'_, '_> {
         false
     }
 
+    /// Seconds at the doors along `seq`: every visit's set-up, session and pack-up.
+    pub fn busy(&self, seq: &[usize]) -> i64 {
+        let s = &self.inst.shifts[self.shift];
+        seq.iter()
+            .map(|&b| {
+                let bd = &self.inst.bookings[b];
+                bd.setup.unwrap_or(s.setup) + bd.session + s.packup
+            })
+            .sum()
+    }
+
     /// The least the day's driving along `seq` can be: every drive, from the start place to
     /// the end place, at its least over the day.
     pub fn least_drive(&self, seq: &[usize]) -> i64 {
@@ -398,14 +409,7 @@ impl Scheduler<'_, '_> {
         // Leaving at `d`, the day ends no earlier than `d` plus every drive at its least, every
         // visit's set-up, session and pack-up, and lunch: a later departure cannot keep the
         // earliest end, so the search for the latest one that does stops there.
-        let busy: i64 = seq
-            .iter()
-            .map(|&b| {
-                let bd = &self.inst.bookings[b];
-                bd.setup.unwrap_or(s.setup) + bd.session + s.packup
-            })
-            .sum();
-        let least = self.least_drive(seq) + busy + s.lunch.map_or(0, |l| l.2);
+        let least = self.least_drive(seq) + self.busy(seq) + s.lunch.map_or(0, |l| l.2);
         let (mut lo, mut hi) = (s.open, s.close.min(first.finish - least).max(s.open));
         while lo < hi {
             let mid = lo + (hi - lo + 1) / 2;
@@ -603,14 +607,7 @@ impl Timed {
     /// Seconds spent neither driving, setting up, treating, packing up nor at lunch, between
     /// leaving and the end of the day.
     pub fn waiting(&self, sched: &Scheduler, seq: &[usize]) -> i64 {
-        let s = &sched.inst.shifts[sched.shift];
-        let busy: i64 = seq
-            .iter()
-            .map(|&b| {
-                let bd = &sched.inst.bookings[b];
-                bd.setup.unwrap_or(s.setup) + bd.session + s.packup
-            })
-            .sum();
+        let busy = sched.busy(seq);
         let lunch = self.lunch.map_or(
             0,
             |(at, a, b)| if at == LunchAt::Place(0) { 0 } else { b - a },
