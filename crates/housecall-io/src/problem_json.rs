@@ -106,10 +106,13 @@ pub fn read_problem_doc(
         let mut t = t.clone();
         // TOML has no null: a null key is a key not given.
         t.retain(|_, v| !v.is_null());
-        let mut wrap = toml::Table::new();
-        let value = toml::Value::try_from(&t).map_err(|e| in_doc(name, &path, e.to_string()))?;
-        wrap.insert("therapist".into(), toml::Value::Array(vec![value]));
-        let text = toml::to_string(&wrap).map_err(|e| in_doc(name, &path, e.to_string()))?;
+        // Written as the therapist file's TOML and read as that file is.
+        #[derive(Serialize)]
+        struct File<'a> {
+            therapist: [&'a Map<String, Value>; 1],
+        }
+        let text = toml::to_string(&File { therapist: [&t] })
+            .map_err(|e| in_doc(name, &path, e.to_string()))?;
         let mut read = parse_therapists(&path, text.into_bytes()).map_err(|e| InputError {
             field: Some(match &e.field {
                 Some(f) => format!("{path}.{f}"),
@@ -211,23 +214,29 @@ impl<'a> JsonRow<'a> {
             path,
         };
         for (key, value) in b {
-            let path = format!("{}.{key}", row.path);
+            // A field's path is only written out for an error.
+            let base = &row.path;
+            let path = || format!("{base}.{key}");
             if key == "extra" {
                 let Value::Object(extra) = value else {
                     return Err(in_doc(
                         name,
-                        &path,
+                        &path(),
                         "expected an object of text fields".into(),
                     ));
                 };
                 for (k, v) in extra {
                     let Value::String(s) = v else {
-                        return Err(in_doc(name, &format!("{path}.{k}"), "expected text".into()));
+                        return Err(in_doc(
+                            name,
+                            &format!("{}.{k}", path()),
+                            "expected text".into(),
+                        ));
                     };
                     if KNOWN.contains(&k.as_str()) || k == "extra" {
                         return Err(in_doc(
                             name,
-                            &format!("{path}.{k}"),
+                            &format!("{}.{k}", path()),
                             format!("`{k}` is a booking field, not an extra"),
                         ));
                     }
@@ -238,14 +247,15 @@ impl<'a> JsonRow<'a> {
             if !KNOWN.contains(&key.as_str()) {
                 return Err(in_doc(
                     name,
-                    &path,
+                    &path(),
                     format!(
                         "unknown field; expected one of: {}, extra",
                         KNOWN.join(", ")
                     ),
                 ));
             }
-            row.fields.push((key, text_of(name, &path, value)?));
+            let text = text_of(name, &path, value)?;
+            row.fields.push((key, text));
         }
         Ok(row)
     }
@@ -279,14 +289,18 @@ impl Fields for JsonRow<'_> {
 
 /// A booking field as the bookings file would hold it: text as is, numbers as written, lists
 /// (`window`, `skills`) joined by `;`, null as empty.
-fn text_of<'v>(name: &str, path: &str, v: &'v Value) -> Result<Cow<'v, str>, InputError> {
+fn text_of<'v>(
+    name: &str,
+    path: &dyn Fn() -> String,
+    v: &'v Value,
+) -> Result<Cow<'v, str>, InputError> {
     match v {
         Value::Null => Ok(Cow::Borrowed("")),
         Value::String(s) => Ok(Cow::Borrowed(s)),
         Value::Number(n) => Ok(Cow::Owned(n.to_string())),
         Value::Bool(_) | Value::Object(_) => Err(in_doc(
             name,
-            path,
+            &path(),
             format!("expected text, a number or a list, got {v}"),
         )),
         Value::Array(items) => items
@@ -296,7 +310,7 @@ fn text_of<'v>(name: &str, path: &str, v: &'v Value) -> Result<Cow<'v, str>, Inp
                 Value::String(s) => Ok(s.clone()),
                 _ => Err(in_doc(
                     name,
-                    &format!("{path}[{k}]"),
+                    &format!("{}[{k}]", path()),
                     format!("expected text, got {x}"),
                 )),
             })

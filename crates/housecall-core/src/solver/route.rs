@@ -405,12 +405,39 @@ impl Scheduler<'_, '_> {
             return None;
         }
         let s = &self.inst.shifts[self.shift];
-        let (_, first) = self.best_lunch(seq, s.open)?;
+        let (first_at, first) = self.best_lunch(seq, s.open)?;
         // Leaving at `d`, the day ends no earlier than `d` plus every drive at its least, every
         // visit's set-up, session and pack-up, and lunch: a later departure cannot keep the
         // earliest end, so the search for the latest one that does stops there.
         let least = self.least_drive(seq) + self.busy(seq) + s.lunch.map_or(0, |l| l.2);
         let (mut lo, mut hi) = (s.open, s.close.min(first.finish - least).max(s.open));
+        let mut timed = Timed {
+            leave: s.open,
+            stops: vec![StopTimes::default(); seq.len()],
+            lunch: None,
+            return_drive: 0,
+            back: 0,
+            cost: first,
+        };
+        // The bisection below decides; a guess tried first mostly ends it in two schedules
+        // instead of about a dozen: the latest departure found backwards from the earliest
+        // timetable, each session as late as the next one and its own window allow.
+        if !seq.is_empty()
+            && self
+                .simulate(seq, s.open, first_at, Some(&mut timed))
+                .is_ok()
+        {
+            let guess = self.latest_leave(seq, first_at, &timed).clamp(lo, hi);
+            let keeps =
+                |d| matches!(self.best_lunch(seq, d), Some((_, c)) if c.finish <= first.finish);
+            if !keeps(guess) {
+                hi = guess - 1;
+            } else if guess == hi || !keeps(guess + 1) {
+                (lo, hi) = (guess, guess);
+            } else {
+                lo = guess + 1;
+            }
+        }
         while lo < hi {
             let mid = lo + (hi - lo + 1) / 2;
             match self.best_lunch(seq, mid) {
@@ -419,20 +446,59 @@ impl Scheduler<'_, '_> {
             }
         }
         let (at, _) = self.best_lunch(seq, lo)?;
-        let mut timed = Timed {
-            leave: lo,
-            stops: vec![StopTimes::default(); seq.len()],
-            lunch: None,
-            return_drive: 0,
-            back: 0,
-            cost: RouteCost {
-                drive: 0,
-                finish: 0,
-            },
-        };
+        timed.leave = lo;
+        timed.lunch = None;
         timed.cost = self.simulate(seq, lo, at, Some(&mut timed)).ok()?;
         self.leave_late(seq, &mut timed);
         Some(timed)
+    }
+
+    /// A guess at the latest departure that keeps the day's end of `timed`, the earliest
+    /// timetable of `seq` with lunch at `at`: backwards from the last session (kept where it
+    /// is), each drive left as late as FIFO allows and each session started as late as the
+    /// next drive and its own window allow (no rest, run or lunch-window rules).
+    fn latest_leave(&self, seq: &[usize], at: LunchAt, timed: &Timed) -> i64 {
+        let inst = self.inst;
+        let s = &inst.shifts[self.shift];
+        let ll = s.lunch.map_or(0, |l| l.2);
+        let mut start = timed.stops[seq.len() - 1].start;
+        for k in (0..seq.len()).rev() {
+            let b = &inst.bookings[seq[k]];
+            let lunch = |here| if at == here { ll } else { 0 };
+            let by = start - b.setup.unwrap_or(s.setup) - lunch(LunchAt::Door(k));
+            let (from, floor) = match k {
+                0 => (s.start_loc, timed.leave),
+                _ => (inst.bookings[seq[k - 1]].loc, timed.stops[k - 1].departure),
+            };
+            let free = self.latest_departure(from, b.loc, floor, by) - lunch(LunchAt::Place(k));
+            if k == 0 {
+                return free;
+            }
+            let (p, was) = (&inst.bookings[seq[k - 1]], timed.stops[k - 1].start);
+            let window_end = p
+                .windows
+                .iter()
+                .find(|w| w.0 <= was && was <= w.1)
+                .map_or(s.close, |w| w.1);
+            start = (free - s.packup - p.session).min(window_end).max(was);
+        }
+        s.open
+    }
+
+    /// The latest departure from `from`, no earlier than `floor`, that reaches `to` by
+    /// `arrive_by` (`floor` when none does). Drives are FIFO: arrival never decreases with
+    /// departure, so it is found by bisection.
+    fn latest_departure(&self, from: usize, to: usize, floor: i64, arrive_by: i64) -> i64 {
+        let (mut lo, mut hi) = (floor, arrive_by.max(floor));
+        while lo < hi {
+            let mid = lo + (hi - lo + 1) / 2;
+            if mid + self.inst.matrix.secs(from, to, mid) <= arrive_by {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        lo
     }
 
     /// Moves each departure (and a lunch taken just before or after the drive) as late as
@@ -473,17 +539,7 @@ impl Scheduler<'_, '_> {
                     arrive_by = end - ll;
                 }
             }
-            // FIFO: arrival never decreases with departure, so the latest departure that
-            // arrives in time is found by bisection.
-            let (mut lo, mut hi) = (floor, arrive_by.max(floor));
-            while lo < hi {
-                let mid = lo + (hi - lo + 1) / 2;
-                if mid + drive(mid) <= arrive_by {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
+            let lo = self.latest_departure(from, b.loc, floor, arrive_by);
             // Back off a minute at a time while the extra driving outweighs the wait saved
             // (at `floor` itself there is none).
             let d_floor = drive(floor);

@@ -261,8 +261,7 @@ impl<'a> Prepared<'a> {
             self.bounds(inst, s, route, p, on.setup)
         };
         let shift = &self.problem.shifts[s];
-        let therapist = &self.problem.therapists[shift.therapist].id;
-        let own = std::mem::take(&mut inst.bookings[n].windows);
+        let own = std::mem::replace(&mut inst.bookings[n].windows, vec![(0, 0)]);
         let windows: &[(i64, i64)] = if own.is_empty() {
             &[(inst.shifts[s].open, inst.shifts[s].close)]
         } else {
@@ -279,7 +278,7 @@ impl<'a> Prepared<'a> {
             while t <= b {
                 if t >= earliest && t <= latest {
                     // The request held at exactly `t`.
-                    inst.bookings[n].windows = vec![(t, t)];
+                    inst.bookings[n].windows[0] = (t, t);
                     let sched = Scheduler { inst, shift: s };
                     let cost = if brute {
                         sched.cost(&seq)
@@ -292,7 +291,8 @@ impl<'a> Prepared<'a> {
                         out.push((
                             s,
                             Slot {
-                                therapist: therapist.clone(),
+                                // Named in `finish_slot`, for the best only.
+                                therapist: String::new(),
                                 date: shift.date,
                                 position: p,
                                 start: Seconds(t),
@@ -355,9 +355,8 @@ impl<'a> Prepared<'a> {
         (earliest, latest)
     }
 
-    /// Fills in the distances and day totals of a slot on shift `s` from the timed route;
-    /// `before` keeps
-    /// each shift's distance without the request.
+    /// Fills in the therapist, the distances and the day totals of a slot on shift `s` from
+    /// the timed route; `before` keeps each shift's distance without the request.
     fn finish_slot(
         &self,
         inst: &mut Instance,
@@ -367,6 +366,9 @@ impl<'a> Prepared<'a> {
     ) {
         let n = self.problem.bookings.len();
         let route = &self.routes[s];
+        let therapist = self.problem.shifts[s].therapist;
+        slot.therapist
+            .clone_from(&self.problem.therapists[therapist].id);
         let distance = |inst: &Instance, seq: &[usize]| {
             (Scheduler { inst, shift: s }).timed(seq).map_or(0, |t| {
                 let sd = &inst.shifts[s];
