@@ -411,6 +411,21 @@ impl Scheduler<'_, '_> {
         // earliest end, so the search for the latest one that does stops there.
         let least = self.least_drive(seq) + self.busy(seq) + s.lunch.map_or(0, |l| l.2);
         let (mut lo, mut hi) = (s.open, s.close.min(first.finish - least).max(s.open));
+        let keeps = |d| matches!(self.best_lunch(seq, d), Some((_, c)) if c.finish <= first.finish);
+        // The latest departure in `lo..=hi` that keeps the earliest end (found by bisection:
+        // a later departure never ends the day earlier).
+        let latest = |mut lo: i64, mut hi: i64| {
+            while lo < hi {
+                let mid = lo + (hi - lo + 1) / 2;
+                if keeps(mid) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            lo
+        };
+        let whole = (lo, hi);
         let mut timed = Timed {
             leave: s.open,
             stops: vec![StopTimes::default(); seq.len()],
@@ -428,8 +443,6 @@ impl Scheduler<'_, '_> {
                 .is_ok()
         {
             let guess = self.latest_leave(seq, first_at, &timed).clamp(lo, hi);
-            let keeps =
-                |d| matches!(self.best_lunch(seq, d), Some((_, c)) if c.finish <= first.finish);
             if !keeps(guess) {
                 hi = guess - 1;
             } else if guess == hi || !keeps(guess + 1) {
@@ -438,13 +451,14 @@ impl Scheduler<'_, '_> {
                 lo = guess + 1;
             }
         }
-        while lo < hi {
-            let mid = lo + (hi - lo + 1) / 2;
-            match self.best_lunch(seq, mid) {
-                Some((_, c)) if c.finish <= first.finish => lo = mid,
-                _ => hi = mid - 1,
-            }
-        }
+        let lo = latest(lo, hi);
+        // Debug builds check that the guess only saved time: the bisection over the whole
+        // range finds the same departure.
+        debug_assert_eq!(
+            lo,
+            latest(whole.0, whole.1),
+            "the guess changed the timetable"
+        );
         let (at, _) = self.best_lunch(seq, lo)?;
         timed.leave = lo;
         timed.lunch = None;
