@@ -304,17 +304,22 @@ async fn on_worker<T: Send + 'static>(
     }
 }
 
-/// Lowers the calling thread's scheduling priority (nice 10), once per thread (Linux; a
-/// no-op elsewhere).
+/// Lowers the calling thread's scheduling priority, once per thread: on Linux to the idle
+/// class (`SCHED_IDLE`: it runs only when no ordinary thread wants the core, so a thread that
+/// answers HTTP preempts it at once), or to nice 10 where that is refused; a no-op elsewhere.
 fn lower_priority() {
     thread_local!(static LOWERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     LOWERED.with(|lowered| {
         if !lowered.replace(true) {
             #[cfg(target_os = "linux")]
-            // SAFETY: plain system calls on the calling thread, no memory is passed.
+            // SAFETY: plain system calls on the calling thread (pid 0 and its own thread id);
+            // the one pointer passed is to a local that outlives the call.
             unsafe {
-                let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-                libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+                let idle = libc::sched_param { sched_priority: 0 };
+                if libc::sched_setscheduler(0, libc::SCHED_IDLE, &idle) != 0 {
+                    let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+                    libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+                }
             }
         }
     });
