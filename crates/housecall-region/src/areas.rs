@@ -8,6 +8,7 @@ use housecall_core::Location;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 #[derive(Deserialize)]
 struct Collection {
@@ -63,13 +64,117 @@ impl ServiceArea {
 pub struct ServiceAreas {
     /// The areas.
     pub areas: Vec<ServiceArea>,
-    /// The bounding box of every polygon, with `(area, polygon)` indices: a lookup tests only
-    /// the polygons whose box holds the point.
+    /// The bounding box of every polygon, with `(area, polygon, grid)` indices: a lookup tests
+    /// only the polygons whose box holds the point.
     index: RTree<PolygonBox>,
+    /// A grid over each polygon's box, indexed as in `index`, made on the first lookup that
+    /// needs it (about 0.1 ms each, so a command that places a few points pays for few).
+    grids: Vec<OnceLock<Grid>>,
 }
 
-/// A polygon's bounding box with its `(area, polygon)` indices.
-type PolygonBox = GeomWithData<Rectangle<[f64; 2]>, (usize, usize)>;
+/// A polygon's bounding box with its `(area, polygon, grid)` indices.
+type PolygonBox = GeomWithData<Rectangle<[f64; 2]>, (usize, usize, usize)>;
+
+/// Cells per side of the grid over a polygon's bounding box.
+const CELLS: usize = 64;
+
+/// What every point in one cell of a [`Grid`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cell {
+    Inside,
+    Outside,
+    /// An edge of the polygon may touch the cell: its points take the exact test.
+    Edge,
+}
+
+/// A grid over a polygon's bounding box that answers most point-in-polygon questions in
+/// O(1): a cell that no edge touches is wholly inside or wholly outside, as its centre is.
+#[derive(Clone, Debug)]
+struct Grid {
+    min: Coord<f64>,
+    /// Width and height of a cell, degrees.
+    step: Coord<f64>,
+    cells: Vec<Cell>,
+}
+
+impl Grid {
+    fn new(poly: &Polygon<f64>) -> Self {
+        let rings = || std::iter::once(poly.exterior()).chain(poly.interiors());
+        let r = poly.bounding_rect();
+        let (min, max) = r.map_or((Coord::zero(), Coord::zero()), |r| (r.min(), r.max()));
+        let step = Coord {
+            x: (max.x - min.x) / CELLS as f64,
+            y: (max.y - min.y) / CELLS as f64,
+        };
+        let mut grid = Grid {
+            min,
+            step,
+            cells: vec![Cell::Edge; CELLS * CELLS],
+        };
+        if !(step.x > 0.0 && step.y > 0.0) {
+            return grid; // degenerate: every point takes the exact test
+        }
+        // Every cell an edge's box covers (the cells its points fall in among them).
+        let mut edge = vec![false; CELLS * CELLS];
+        for line in rings().flat_map(|r| r.lines()) {
+            let (i0, j0) = grid.cell(line.start.x.min(line.end.x), line.start.y.min(line.end.y));
+            let (i1, j1) = grid.cell(line.start.x.max(line.end.x), line.start.y.max(line.end.y));
+            for j in j0..=j1 {
+                edge[j * CELLS + i0..=j * CELLS + i1].fill(true);
+            }
+        }
+        // The other cells by their centres, a row at a time: a centre is inside when an odd
+        // number of edges cross its row to its left (no edge touches its cell, so no centre
+        // lies on an edge).
+        let mut crossings = Vec::new();
+        for j in 0..CELLS {
+            let y = min.y + (j as f64 + 0.5) * step.y;
+            crossings.clear();
+            crossings.extend(
+                rings()
+                    .flat_map(|r| r.lines())
+                    .filter(|l| (l.start.y > y) != (l.end.y > y))
+                    .map(|l| {
+                        l.start.x + (y - l.start.y) * (l.end.x - l.start.x) / (l.end.y - l.start.y)
+                    }),
+            );
+            for i in 0..CELLS {
+                if !edge[j * CELLS + i] {
+                    let x = min.x + (i as f64 + 0.5) * step.x;
+                    let left = crossings.iter().filter(|&&c| c < x).count();
+                    grid.cells[j * CELLS + i] = if left % 2 == 1 {
+                        Cell::Inside
+                    } else {
+                        Cell::Outside
+                    };
+                }
+            }
+        }
+        grid
+    }
+
+    /// The cell `(column, row)` a point falls in (clamped to the grid).
+    fn cell(&self, x: f64, y: f64) -> (usize, usize) {
+        let at = |v: f64, min: f64, step: f64| (((v - min) / step) as usize).min(CELLS - 1);
+        (
+            at(x, self.min.x, self.step.x),
+            at(y, self.min.y, self.step.y),
+        )
+    }
+
+    /// Whether `p` is inside `poly` (the polygon the grid was made for).
+    fn contains(&self, poly: &Polygon<f64>, p: &Point<f64>) -> bool {
+        if !(self.step.x > 0.0 && self.step.y > 0.0) {
+            return poly.contains(p);
+        }
+        let (i, j) = self.cell(p.x(), p.y());
+        match self.cells[j * CELLS + i] {
+            Cell::Inside => true,
+            Cell::Outside => false,
+            Cell::Edge => poly.contains(p),
+        }
+    }
+}
 
 fn polygon(rings: &[Vec<[f64; 2]>]) -> Polygon<f64> {
     let ring = |r: &Vec<[f64; 2]>| {
@@ -111,25 +216,21 @@ impl ServiceAreas {
 
     /// The areas, indexed for lookups; `areas` in lookup order.
     pub fn new(areas: Vec<ServiceArea>) -> Self {
-        let boxes = areas
-            .iter()
-            .enumerate()
-            .flat_map(|(a, area)| {
-                area.shape
-                    .0
-                    .iter()
-                    .enumerate()
-                    .filter_map(move |(k, poly)| {
-                        let r = poly.bounding_rect()?;
-                        let rect =
-                            Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-                        Some(GeomWithData::new(rect, (a, k)))
-                    })
-            })
-            .collect();
+        let (mut boxes, mut grids) = (Vec::new(), Vec::new());
+        for (a, area) in areas.iter().enumerate() {
+            for (k, poly) in area.shape.0.iter().enumerate() {
+                if let Some(r) = poly.bounding_rect() {
+                    let rect =
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                    boxes.push(GeomWithData::new(rect, (a, k, grids.len())));
+                    grids.push(OnceLock::new());
+                }
+            }
+        }
         ServiceAreas {
             areas,
             index: RTree::bulk_load(boxes),
+            grids,
         }
     }
 
@@ -139,8 +240,13 @@ impl ServiceAreas {
         self.index
             .locate_all_at_point(&[loc.lon, loc.lat])
             .map(|g| g.data)
-            .filter(|&(a, k)| self.areas[a].shape.0[k].contains(&p))
-            .map(|(a, _)| a)
+            .filter(|&(a, k, g)| {
+                let poly = &self.areas[a].shape.0[k];
+                self.grids[g]
+                    .get_or_init(|| Grid::new(poly))
+                    .contains(poly, &p)
+            })
+            .map(|(a, ..)| a)
             .min()
             .map(|a| self.areas[a].name.as_str())
     }
@@ -150,5 +256,54 @@ impl ServiceAreas {
         self.areas
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In every cell of every shipped polygon's grid, a few points anywhere in the cell (and
+    /// on its corner) get the exact test's answer.
+    #[test]
+    fn grids_agree_with_the_exact_test() {
+        let areas = crate::Region::western_gta().areas;
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut inside, mut decided, mut all) = (0, 0, 0);
+        for b in areas.index.iter() {
+            let (a, k, g) = b.data;
+            let poly = &areas.areas[a].shape.0[k];
+            let grid = areas.grids[g].get_or_init(|| Grid::new(poly));
+            for j in 0..CELLS {
+                for i in 0..CELLS {
+                    for corner in [true, false, false] {
+                        let (dx, dy) = if corner { (0.0, 0.0) } else { (unit(), unit()) };
+                        let p = Point::new(
+                            grid.min.x + (i as f64 + dx) * grid.step.x,
+                            grid.min.y + (j as f64 + dy) * grid.step.y,
+                        );
+                        let exact = poly.contains(&p);
+                        assert_eq!(
+                            grid.contains(poly, &p),
+                            exact,
+                            "{} at {p:?}",
+                            areas.areas[a].name
+                        );
+                        inside += exact as usize;
+                        decided += (grid.cells[j * CELLS + i] != Cell::Edge) as usize;
+                        all += 1;
+                    }
+                }
+            }
+        }
+        // Both answers occur, and the grids decide most points without the exact test.
+        assert!(inside > 0 && inside < all, "{inside} of {all} inside");
+        assert!(decided * 2 > all, "{decided} of {all} decided by the grid");
     }
 }

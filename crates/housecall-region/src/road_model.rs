@@ -450,8 +450,9 @@ impl TravelModel for RoadModel {
             let mut best = vec![(u64::MAX, u64::MAX); sources.len()];
             for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
                 let (ams, am) = leg(i, bin, k);
+                let from_a = &table[bin][a];
                 for (x, &b) in best.iter_mut().zip(&sources) {
-                    let (ms, m) = table[bin][a][b];
+                    let (ms, m) = from_a[b];
                     if ms != u64::MAX {
                         *x = (*x).min((ams + ms, am + m));
                     }

@@ -74,7 +74,13 @@ pub struct RoadGraph {
     pub edges: Vec<RoadEdge>,
     graph: DiGraph<(), usize>,
     tree: RTree<GeomWithData<[f64; 2], usize>>,
+    /// Each node's [`planar`] point, for [`RoadGraph::nearest`] on a small graph.
+    planar: Vec<[f64; 2]>,
 }
+
+/// Graphs of at most this many nodes (the shipped one has 77) are searched for the nearest
+/// nodes by a scan, faster there than the tree.
+const SCAN_NODES: usize = 512;
 
 /// Planar coordinates for nearest-neighbour search: degrees of longitude shrunk by the
 /// cosine of the latitude, so that distances are roughly proportional to metres.
@@ -124,11 +130,12 @@ impl RoadGraph {
                 graph.add_edge(NodeIndex::new(b), NodeIndex::new(a), i);
             }
         }
+        let planar: Vec<[f64; 2]> = nodes.iter().map(|n| planar(n.location())).collect();
         let tree = RTree::bulk_load(
-            nodes
+            planar
                 .iter()
                 .enumerate()
-                .map(|(i, n)| GeomWithData::new(planar(n.location()), i))
+                .map(|(i, &p)| GeomWithData::new(p, i))
                 .collect(),
         );
         Ok(RoadGraph {
@@ -136,6 +143,7 @@ impl RoadGraph {
             edges,
             graph,
             tree,
+            planar,
         })
     }
 
@@ -153,11 +161,28 @@ impl RoadGraph {
 
     /// The `k` nodes nearest to `loc`, nearest first.
     pub fn nearest(&self, loc: Location, k: usize) -> Vec<usize> {
-        self.tree
-            .nearest_neighbor_iter(&planar(loc))
-            .take(k)
-            .map(|g| g.data)
-            .collect()
+        let p = planar(loc);
+        if self.nodes.len() > SCAN_NODES {
+            return self
+                .tree
+                .nearest_neighbor_iter(&p)
+                .take(k)
+                .map(|g| g.data)
+                .collect();
+        }
+        // The k nearest so far, nearest first (the earlier node first among equals).
+        let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+        for (i, q) in self.planar.iter().enumerate() {
+            let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+            let d = dx * dx + dy * dy;
+            if best.len() == k && best.last().is_none_or(|&(w, _)| d >= w) {
+                continue;
+            }
+            let at = best.partition_point(|&(w, _)| w <= d);
+            best.insert(at, (d, i));
+            best.truncate(k);
+        }
+        best.into_iter().map(|(_, i)| i).collect()
     }
 
     /// Shortest paths from several seeds (node, initial milliseconds, initial metres) to every
@@ -251,4 +276,39 @@ pub(crate) fn read_csv<T: serde::de::DeserializeOwned>(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan of a small graph finds the nodes the tree finds, in the same order, for
+    /// points inside and well outside the region.
+    #[test]
+    fn scan_finds_what_the_tree_finds() {
+        let roads = crate::Region::western_gta().roads;
+        assert!(roads.nodes.len() <= SCAN_NODES);
+        let mut state = 7u64;
+        let mut unit = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..20_000 {
+            let at = Location {
+                lat: 42.8 + 2.0 * unit(),
+                lon: -81.0 + 2.5 * unit(),
+            };
+            for k in [0, 1, 3, 5] {
+                let tree: Vec<usize> = roads
+                    .tree
+                    .nearest_neighbor_iter(&planar(at))
+                    .take(k)
+                    .map(|g| g.data)
+                    .collect();
+                assert_eq!(roads.nearest(at, k), tree, "{k} nearest to {at:?}");
+            }
+        }
+    }
 }
