@@ -268,13 +268,7 @@ mod tests {
     #[test]
     fn grids_agree_with_the_exact_test() {
         let areas = crate::Region::western_gta().areas;
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut unit = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut unit = crate::tests::uniform(0x9e37_79b9_7f4a_7c15);
         let (mut inside, mut decided, mut all) = (0, 0, 0);
         for b in areas.index.iter() {
             let (a, k, g) = b.data;

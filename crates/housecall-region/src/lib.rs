@@ -211,8 +211,19 @@ pub fn in_region(loc: Location) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A seeded stream of numbers in [0, 1) (a 64-bit linear congruential generator), for
+    /// tests that sample many points.
+    pub(crate) fn uniform(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
 
     #[test]
     fn region_contains_its_towns_and_not_swapped_coordinates() {

@@ -288,13 +288,7 @@ mod tests {
     fn scan_finds_what_the_tree_finds() {
         let roads = crate::Region::western_gta().roads;
         assert!(roads.nodes.len() <= SCAN_NODES);
-        let mut state = 7u64;
-        let mut unit = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut unit = crate::tests::uniform(7);
         for _ in 0..20_000 {
             let at = Location {
                 lat: 42.8 + 2.0 * unit(),
