@@ -153,7 +153,8 @@ impl Grid {
         grid
     }
 
-    /// The cell `(column, row)` a point falls in (clamped to the grid).
+    /// The cell `(column, row)` a point falls in (clamped to the grid; a zero step gives
+    /// an infinite or undefined ratio, which the cast saturates into the grid too).
     fn cell(&self, x: f64, y: f64) -> (usize, usize) {
         let at = |v: f64, min: f64, step: f64| (((v - min) / step) as usize).min(CELLS - 1);
         (
@@ -162,11 +163,9 @@ impl Grid {
         )
     }
 
-    /// Whether `p` is inside `poly` (the polygon the grid was made for).
+    /// Whether `p` is inside `poly` (the polygon the grid was made for). A degenerate grid
+    /// is all [`Cell::Edge`], so every point takes the exact test there.
     fn contains(&self, poly: &Polygon<f64>, p: &Point<f64>) -> bool {
-        if !(self.step.x > 0.0 && self.step.y > 0.0) {
-            return poly.contains(p);
-        }
         let (i, j) = self.cell(p.x(), p.y());
         match self.cells[j * CELLS + i] {
             Cell::Inside => true,
@@ -299,5 +298,23 @@ mod tests {
         // Both answers occur, and the grids decide most points without the exact test.
         assert!(inside > 0 && inside < all, "{inside} of {all} inside");
         assert!(decided * 2 > all, "{decided} of {all} decided by the grid");
+    }
+
+    /// A polygon with no height (or no width) gets a grid of edge cells only: every point
+    /// takes the exact test, and none panics.
+    #[test]
+    fn degenerate_polygons_take_the_exact_test() {
+        for ring in [
+            vec![[0.0, 1.0], [2.0, 1.0], [1.0, 1.0], [0.0, 1.0]],
+            vec![[3.0, 0.0], [3.0, 2.0], [3.0, 1.0], [3.0, 0.0]],
+        ] {
+            let poly = polygon(&[ring]);
+            let grid = Grid::new(&poly);
+            assert!(grid.cells.iter().all(|&c| c == Cell::Edge));
+            for (x, y) in [(1.0, 1.0), (3.0, 1.0), (-5.0, 9.0), (f64::MAX, 0.0)] {
+                let p = Point::new(x, y);
+                assert_eq!(grid.contains(&poly, &p), poly.contains(&p), "{p:?}");
+            }
+        }
     }
 }
