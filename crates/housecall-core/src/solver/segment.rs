@@ -9,8 +9,11 @@
 //! set up before the session, pack up after it) when drive times do not depend on the time
 //! of day, no shift has a lunch break, no booking has more than one window and every shift
 //! has the same set-up and pack-up minutes: the benchmark case, and every such therapist day.
-//! [`Segments::new`] says whether an instance qualifies; otherwise the search schedules whole
-//! routes.
+//! [`Segments::exact`] says whether an instance qualifies. Otherwise the search schedules
+//! routes, and the same segments, made from each drive's least over the day, each booking's
+//! widest window and the least set-up and pack-up, with lunch left out, are a relaxation: a
+//! route they find late is late however it is scheduled (drives are FIFO, lunch only adds
+//! time), so they rule out moves before the scheduler is asked.
 
 use super::instance::Instance;
 use super::route::RouteCost;
@@ -45,7 +48,7 @@ impl Segment {
     /// This stretch, a drive, then `next`.
     #[inline]
     pub fn then(&self, next: &Segment, m: &TravelMatrix) -> Segment {
-        let t = m.secs(self.last, next.first, 0);
+        let t = m.least_secs(self.last, next.first);
         let delta = self.duration - self.warp + t;
         let wait = (next.earliest - delta - self.latest).max(0);
         let warp = (self.earliest + delta - next.latest).max(0);
@@ -79,8 +82,11 @@ impl Segment {
     }
 }
 
-/// Segments of single stops for an instance that qualifies.
+/// Segments of single stops: exact for an instance that qualifies, a relaxation otherwise.
 pub(crate) struct Segments {
+    /// Whether routes are evaluated exactly; otherwise a route with time warp or over a
+    /// limit is infeasible, and one without needs the scheduler.
+    pub exact: bool,
     /// One per booking.
     pub nodes: Vec<Segment>,
     /// Leaving the start place, and arriving at the end place, per shift.
@@ -89,8 +95,9 @@ pub(crate) struct Segments {
 }
 
 impl Segments {
-    /// The stop segments, or `None` when the instance needs full scheduling (time-dependent
-    /// drives, lunch breaks, several windows, or set-up and pack-up differing by shift).
+    /// The stop segments (`None` without shifts): exact unless the instance needs full
+    /// scheduling (time-dependent drives, lunch breaks, several windows, or set-up and
+    /// pack-up differing by shift).
     pub fn new(inst: &Instance) -> Option<Segments> {
         let first = inst.shifts.first()?;
         let uniform = inst.shifts.iter().all(|s| {
@@ -99,20 +106,22 @@ impl Segments {
                 && s.setup == first.setup
                 && s.packup == first.packup
         });
-        if !uniform
-            || inst.matrix.bins().len() != 1
-            || inst.bookings.iter().any(|b| b.windows.len() > 1)
-        {
-            return None;
-        }
+        let exact = uniform
+            && inst.matrix.bins().len() == 1
+            && inst.bookings.iter().all(|b| b.windows.len() <= 1);
+        let least_setup = inst.shifts.iter().map(|s| s.setup).min().unwrap_or(0);
+        let least_packup = inst.shifts.iter().map(|s| s.packup).min().unwrap_or(0);
         let nodes = inst
             .bookings
             .iter()
             .map(|b| {
-                let setup = b.setup.unwrap_or(first.setup);
-                let (e, l) = b.windows.first().copied().unwrap_or((-OPEN_END, OPEN_END));
+                let setup = b.setup.unwrap_or(least_setup);
+                let (e, l) = match (b.windows.first(), b.windows.iter().map(|w| w.1).max()) {
+                    (Some(&(e, _)), Some(l)) => (e, l),
+                    _ => (-OPEN_END, OPEN_END),
+                };
                 Segment {
-                    duration: setup + b.session + first.packup,
+                    duration: setup + b.session + least_packup,
                     visits: 1,
                     hands_on: b.session,
                     load: b.demand,
@@ -131,6 +140,7 @@ impl Segments {
             .map(|s| Segment::place(s.end_loc, -OPEN_END, s.close))
             .collect();
         Some(Segments {
+            exact,
             nodes,
             starts,
             ends,
@@ -138,7 +148,8 @@ impl Segments {
     }
 
     /// The cost of a whole route on `shift` whose visits make `inner` (none when empty), or
-    /// `None` when it breaks a window, the shift or a limit.
+    /// `None` when it breaks a window, the shift or a limit. Only `None` is certain when
+    /// the segments are not [`exact`](Segments::exact).
     pub fn route_cost(
         &self,
         inst: &Instance,

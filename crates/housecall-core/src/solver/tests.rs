@@ -247,7 +247,8 @@ fn segment_concatenation_matches_the_scheduler() {
         let p = Problem::new(p.bookings, p.therapists, None);
         let m = model();
         let inst = Instance::new(&p, &m).unwrap();
-        let segs = Segments::new(&inst).expect("no lunch, one window, no time bins");
+        let segs = Segments::new(&inst).unwrap();
+        assert!(segs.exact, "no lunch, one window, no time bins");
         let sched = Scheduler {
             inst: &inst,
             shift: 0,
@@ -289,7 +290,7 @@ fn segment_concatenation_matches_the_scheduler() {
 }
 
 #[test]
-fn segments_are_refused_where_they_would_not_be_exact() {
+fn segments_are_exact_only_where_they_can_be() {
     use super::segment::Segments;
     let mut rng = SplitMix64::new(5);
     let mut p = random_day(&mut rng, 6);
@@ -297,8 +298,10 @@ fn segments_are_refused_where_they_would_not_be_exact() {
     let m = model();
     let several_windows = p.bookings.iter().any(|b| b.windows.len() > 1);
     assert_eq!(
-        Segments::new(&Instance::new(&p, &m).unwrap()).is_none(),
-        several_windows
+        Segments::new(&Instance::new(&p, &m).unwrap())
+            .unwrap()
+            .exact,
+        !several_windows
     );
     p.therapists[0] = therapist(true);
     for b in &mut p.bookings {
@@ -306,7 +309,9 @@ fn segments_are_refused_where_they_would_not_be_exact() {
     }
     let p = Problem::new(p.bookings, p.therapists, None);
     assert!(
-        Segments::new(&Instance::new(&p, &m).unwrap()).is_none(),
+        !Segments::new(&Instance::new(&p, &m).unwrap())
+            .unwrap()
+            .exact,
         "lunch needs the scheduler"
     );
 }
@@ -375,8 +380,9 @@ impl crate::travel::TravelModel for Rush {
 #[test]
 fn resumed_schedules_screens_and_least_drives_agree_with_the_scheduler() {
     use super::route::Walks;
+    use super::segment::Segments;
     let mut rng = SplitMix64::new(23);
-    let (mut compared, mut feasible, mut screened) = (0, 0, 0);
+    let (mut compared, mut feasible, mut screened, mut relaxed) = (0, 0, 0, 0);
     for day in 0..30 {
         let mut p = random_day(&mut rng, 10);
         if day % 3 == 1 {
@@ -393,6 +399,8 @@ fn resumed_schedules_screens_and_least_drives_agree_with_the_scheduler() {
             inst: &inst,
             shift: 0,
         };
+        let segs = Segments::new(&inst).unwrap();
+        assert!(!segs.exact, "rush hour needs the scheduler");
         let shuffled = |rng: &mut SplitMix64, mut v: Vec<usize>| {
             for i in (1..v.len()).rev() {
                 v.swap(i, rng.below(i + 1));
@@ -424,6 +432,12 @@ fn resumed_schedules_screens_and_least_drives_agree_with_the_scheduler() {
                 .map(|(_, c)| c);
             assert_eq!(want, every_gap, "day {day}: {seq:?}");
             screened += sched.late_even_without_lunch(sched.walk(open), &seq, 0) as usize;
+            // The relaxed segments rule out only routes the scheduler rules out.
+            let whole = segs.fold(&inst.matrix, seq.iter().copied());
+            if segs.route_cost(&inst, 0, whole.as_ref()).is_none() {
+                assert_eq!(want, None, "day {day}: relaxed segments rule out {seq:?}");
+                relaxed += 1;
+            }
             assert_eq!(
                 walks.cost(&sched, &seq, k),
                 want,
@@ -443,7 +457,8 @@ fn resumed_schedules_screens_and_least_drives_agree_with_the_scheduler() {
         }
     }
     assert!(
-        compared > 4000 && feasible > 1000 && screened > 500,
-        "{compared} compared, {feasible} feasible, {screened} late without lunch"
+        compared > 4000 && feasible > 1000 && screened > 500 && relaxed > 500,
+        "{compared} compared, {feasible} feasible, {screened} late without lunch, \
+         {relaxed} ruled out by relaxed segments"
     );
 }

@@ -91,7 +91,7 @@ impl Search<'_, '_> {
         found
     }
 
-    /// With segments, the cheapest feasible position; otherwise positions are tried in order
+    /// With exact segments, the cheapest feasible position; otherwise positions are tried in order
     /// of free-flow detour, and the first feasible one wins.
     pub(super) fn find_insertion(
         &mut self,
@@ -100,7 +100,7 @@ impl Search<'_, '_> {
         s: usize,
     ) -> Option<(usize, RouteCost)> {
         let n = st.routes[s].len();
-        if self.segments.is_some() {
+        if self.exact() {
             let mut best: Option<(usize, RouteCost)> = None;
             for p in 0..=n {
                 let pieces = [Piece::Run(s, 0, p), Piece::One(b), Piece::Run(s, p, n)];
@@ -127,12 +127,15 @@ impl Search<'_, '_> {
         cands.sort_unstable();
         let mut seq = Vec::with_capacity(n + 1);
         for (_, p) in cands {
+            let pieces = [Piece::Run(s, 0, p), Piece::One(b), Piece::Run(s, p, n)];
+            if !self.may_fit(st, s, &pieces) {
+                continue;
+            }
             seq.clear();
             seq.extend_from_slice(&st.routes[s][..p]);
             seq.push(b);
             seq.extend_from_slice(&st.routes[s][p..]);
             // Scheduled from the new visit on (the route's walks before it are cached).
-            let pieces = [Piece::Run(s, 0, p), Piece::One(b), Piece::Run(s, p, n)];
             if let Some(c) = self.scheduled(st, s, &pieces, &seq) {
                 return Some((p, c));
             }

@@ -199,9 +199,18 @@ impl Search<'_, '_> {
 
     /// Cost of the route the pieces make on shift `s`, or `None` when infeasible.
     pub(super) fn evaluate(&mut self, st: &State, s: usize, pieces: &[Piece]) -> Option<RouteCost> {
-        if self.segments.is_none() {
-            return self.scheduled(st, s, pieces, &Self::build(st, pieces));
+        if self.exact() {
+            return self.joined(st, s, pieces);
         }
+        if !self.may_fit(st, s, pieces) {
+            return None;
+        }
+        self.scheduled(st, s, pieces, &Self::build(st, pieces))
+    }
+
+    /// The route the pieces make on shift `s` evaluated from segments: its cost when they are
+    /// exact; otherwise `None` only proves it infeasible.
+    fn joined(&mut self, st: &State, s: usize, pieces: &[Piece]) -> Option<RouteCost> {
         let mut acc: Option<Segment> = None;
         for &p in pieces {
             if let Some(seg) = self.piece_segment(st, p) {
@@ -211,6 +220,22 @@ impl Search<'_, '_> {
         self.segments
             .as_ref()?
             .route_cost(self.inst, s, acc.as_ref())
+    }
+
+    /// Whether the route the pieces make on shift `s` may be feasible: `false` when the
+    /// relaxed segments find it late or over a limit (scheduling it would too), in O(pieces).
+    /// Always `true` without segments (the benchmark baseline).
+    pub(super) fn may_fit(&mut self, st: &State, s: usize, pieces: &[Piece]) -> bool {
+        if self.segments.is_none() {
+            return true;
+        }
+        let fits = self.joined(st, s, pieces).is_some();
+        debug_assert!(
+            fits || self.cost(s, &Self::build(st, pieces)).is_none(),
+            "relaxed segments rule out a feasible route {:?}",
+            Self::build(st, pieces)
+        );
+        fits
     }
 
     /// [`Search::cost`] of `seq`, the route `pieces` make on shift `s`: when it keeps the
@@ -291,7 +316,7 @@ impl Search<'_, '_> {
         }
         let mut new = Vec::new();
         let routes: Vec<Vec<usize>>;
-        if self.segments.is_some() {
+        if self.exact() {
             // Evaluated without allocating until the move is known to improve.
             let mut drive = fixed;
             for (s, pieces) in changes {
@@ -306,6 +331,9 @@ impl Search<'_, '_> {
             routes = changes.iter().map(|(_, p)| Self::build(st, p)).collect();
         } else {
             // Built into reused buffers, copied out only when the move improves.
+            if !changes.iter().all(|(s, p)| self.may_fit(st, *s, p)) {
+                return None;
+            }
             let mut drive = fixed;
             for (i, (s, pieces)) in changes.iter().enumerate() {
                 if self.seqs.len() <= i {

@@ -35,7 +35,7 @@ impl Search<'_, '_> {
         use Piece::{Rev, Run};
         let ((s1, i), (s2, j)) = (self.at[u], self.at[v]);
         let (n1, n2) = (st.routes[s1].len(), st.routes[s2].len());
-        let longest = if self.segments.is_some() { 3 } else { 1 };
+        let longest = if self.exact() { 3 } else { 1 };
         for len in 1..=longest.min(n1 - i) {
             let e = i + len;
             if !self.all_fit(&st.routes[s1][i..e], s2) {

@@ -14,7 +14,7 @@ impl Search<'_, '_> {
     /// a window wherever it goes further on.
     pub(super) fn intra_route(&mut self, st: &mut State, s: usize) -> bool {
         use Piece::{One, Rev, Run};
-        let longest = if self.segments.is_some() { 3 } else { 1 };
+        let longest = if self.exact() { 3 } else { 1 };
         let mut improved = false;
         let n = st.routes[s].len();
         for i in 0..n {

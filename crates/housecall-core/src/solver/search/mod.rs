@@ -81,7 +81,8 @@ pub(crate) struct Search<'a, 'p> {
     /// Best insertion of booking `b` into shift `s` (index `b * shifts + s`), valid while the
     /// route still has the stamp it was computed for.
     insertions: Vec<Option<CachedInsertion>>,
-    /// Stop segments, when the instance allows O(1) move evaluation.
+    /// Stop segments: exact when the instance allows O(1) move evaluation, else a relaxation
+    /// that rules moves out before they are scheduled (none in the benchmark baseline).
     segments: Option<Segments>,
     /// Per shift: prefix and suffix segments of the route with the stamp they were built for.
     route_segments: Vec<RouteSegments>,
@@ -194,6 +195,11 @@ impl<'a, 'p> Search<'a, 'p> {
     }
 
     /// Whether the time limit is spent.
+    /// Whether moves are evaluated exactly in O(1) from segments.
+    fn exact(&self) -> bool {
+        self.segments.as_ref().is_some_and(|g| g.exact)
+    }
+
     fn out_of_time(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)
     }
