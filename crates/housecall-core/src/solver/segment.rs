@@ -15,7 +15,7 @@
 //! route they find late is late however it is scheduled (drives are FIFO, lunch only adds
 //! time), so they rule out moves before the scheduler is asked.
 
-use super::instance::Instance;
+use super::instance::{Instance, ShiftData};
 use super::route::RouteCost;
 use crate::travel::TravelMatrix;
 
@@ -64,6 +64,19 @@ impl Segment {
             hands_on: self.hands_on + next.hands_on,
             load: self.load + next.load,
         }
+    }
+
+    /// The cost of a route on `shift` that this segment makes whole, from the start place to
+    /// the end place, or `None` when it breaks a window, the shift or a limit.
+    pub fn route_cost(&self, shift: &ShiftData) -> Option<RouteCost> {
+        (self.warp == 0
+            && self.visits <= shift.max_visits
+            && self.hands_on <= shift.max_hands_on
+            && self.load <= shift.capacity)
+            .then_some(RouteCost {
+                drive: self.drive,
+                finish: self.earliest + self.duration,
+            })
     }
 
     fn place(loc: usize, earliest: i64, latest: i64) -> Segment {
@@ -150,6 +163,7 @@ impl Segments {
     /// The cost of a whole route on `shift` whose visits make `inner` (none when empty), or
     /// `None` when it breaks a window, the shift or a limit. Only `None` is certain when
     /// the segments are not [`exact`](Segments::exact).
+    #[cfg(test)]
     pub fn route_cost(
         &self,
         inst: &Instance,
@@ -164,15 +178,7 @@ impl Segments {
             });
         };
         let whole = self.starts[shift].then(inner, m).then(&self.ends[shift], m);
-        let s = &inst.shifts[shift];
-        (whole.warp == 0
-            && whole.visits <= s.max_visits
-            && whole.hands_on <= s.max_hands_on
-            && whole.load <= s.capacity)
-            .then_some(RouteCost {
-                drive: whole.drive,
-                finish: whole.earliest + whole.duration,
-            })
+        whole.route_cost(&inst.shifts[shift])
     }
 
     /// The segment of `seq` in order (none when empty), in O(len).

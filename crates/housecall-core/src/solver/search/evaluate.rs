@@ -24,6 +24,10 @@ pub(super) struct RouteSegments {
     /// `pre[k]`: visits `0..=k`; `suf[k]`: visits `k..`.
     pre: Vec<Segment>,
     suf: Vec<Segment>,
+    /// `head[k]`: from the shift's start place through visit `k`; `tail[k]`: from visit `k`
+    /// to the end place.
+    head: Vec<Segment>,
+    tail: Vec<Segment>,
     /// Least drive (over the day) from the first visit to visit `k`, forward and against
     /// the route.
     ahead: Vec<i64>,
@@ -67,6 +71,7 @@ impl Search<'_, '_> {
             let m = &self.inst.matrix;
             let r = &st.routes[s];
             let (mut pre, mut suf): (Vec<Segment>, Vec<Segment>) = (Vec::new(), Vec::new());
+            let (mut head, mut tail) = (Vec::new(), Vec::new());
             if let Some(segs) = &self.segments {
                 pre.reserve(r.len());
                 for &b in r {
@@ -79,6 +84,9 @@ impl Search<'_, '_> {
                     suf.push(suf.last().map_or(*n, |p| n.then(p, m)));
                 }
                 suf.reverse();
+                let (start, end) = (&segs.starts[s], &segs.ends[s]);
+                head = pre.iter().map(|p| start.then(p, m)).collect();
+                tail = suf.iter().map(|p| p.then(end, m)).collect();
             }
             let loc = |k: usize| self.inst.bookings[r[k]].loc;
             let (mut ahead, mut back) = (vec![0; r.len()], vec![0; r.len()]);
@@ -90,6 +98,8 @@ impl Search<'_, '_> {
                 stamp,
                 pre,
                 suf,
+                head,
+                tail,
                 ahead,
                 back,
             };
@@ -209,17 +219,43 @@ impl Search<'_, '_> {
     }
 
     /// The route the pieces make on shift `s` evaluated from segments: its cost when they are
-    /// exact; otherwise `None` only proves it infeasible.
+    /// exact; otherwise `None` only proves it infeasible. A first piece that starts the
+    /// shift's route and a last that ends it come with their drives from the start place and
+    /// to the end place already joined.
     fn joined(&mut self, st: &State, s: usize, pieces: &[Piece]) -> Option<RouteCost> {
+        let (start, end) = {
+            let g = self.segments.as_ref()?;
+            (g.starts[s], g.ends[s])
+        };
+        let n = st.routes[s].len();
+        let mut rest = pieces;
         let mut acc: Option<Segment> = None;
-        for &p in pieces {
-            if let Some(seg) = self.piece_segment(st, p) {
-                acc = Some(acc.map_or(seg, |a| a.then(&seg, &self.inst.matrix)));
+        if let [Piece::Run(r, 0, p), ..] = *rest {
+            if r == s && p > 0 {
+                acc = Some(self.route_segments(st, s).head[p - 1]);
+                rest = &rest[1..];
             }
         }
-        self.segments
-            .as_ref()?
-            .route_cost(self.inst, s, acc.as_ref())
+        let mut tail = None;
+        if let [.., Piece::Run(r, q, z)] = *rest {
+            if r == s && z == n && q < z {
+                tail = Some(self.route_segments(st, s).tail[q]);
+                rest = &rest[..rest.len() - 1];
+            }
+        }
+        let m = &self.inst.matrix;
+        for &p in rest {
+            if let Some(seg) = self.piece_segment(st, p) {
+                acc = Some(acc.unwrap_or(start).then(&seg, m));
+            }
+        }
+        let whole = match (acc, tail) {
+            (None, None) => return Some(EMPTY),
+            (Some(a), Some(t)) => a.then(&t, m),
+            (None, Some(t)) => start.then(&t, m),
+            (Some(a), None) => a.then(&end, m),
+        };
+        whole.route_cost(&self.inst.shifts[s])
     }
 
     /// Whether the route the pieces make on shift `s` may be feasible: `false` when the
