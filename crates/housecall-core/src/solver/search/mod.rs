@@ -194,12 +194,12 @@ impl<'a, 'p> Search<'a, 'p> {
         }
     }
 
-    /// Whether the time limit is spent.
     /// Whether moves are evaluated exactly in O(1) from segments.
     fn exact(&self) -> bool {
         self.segments.as_ref().is_some_and(|g| g.exact)
     }
 
+    /// Whether the time limit is spent.
     fn out_of_time(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() >= d)
     }
