@@ -13,8 +13,10 @@
 //! instance allows it ([`Segments`]), a move is evaluated in O(1) by concatenating cached
 //! prefix, suffix and stop segments, and middle stretches grown one stop at a time as the
 //! move loops advance; otherwise the changed routes are screened by their least drive (each
-//! drive at its least over the day) and promising ones scheduled from the first change on,
-//! which checks every time constraint (lunch, time-dependent drives, several windows).
+//! drive at its least over the day), then by relaxed segments (least drives, widest windows,
+//! no lunch: late there is late however scheduled), and the rest scheduled from the first
+//! change on, which checks every time constraint (lunch, time-dependent drives, several
+//! windows).
 
 mod construct;
 mod evaluate;
