@@ -11,6 +11,7 @@
 use super::assemble::{day_full, why_not};
 use super::instance::Instance;
 use super::route::{Fail, LunchAt, RouteCost, Scheduler, Walk, Walks};
+use super::segment::Segments;
 use super::{feasible_shifts, routes_of};
 use crate::model::{Booking, Problem};
 use crate::plan::{Plan, Reason};
@@ -169,8 +170,9 @@ impl<'a> Prepared<'a> {
         // far cannot enter the answer, and neither can any after it.
         let mut shifts = Vec::new();
         let mut order = Vec::new();
+        let relaxed = if brute { None } else { Segments::new(&inst) };
         for s in inst.can_serve[n].clone() {
-            let Some(on) = OnShift::new(&inst, s, &self.routes[s]) else {
+            let Some(on) = OnShift::new(&inst, s, &self.routes[s], relaxed.as_ref()) else {
                 // A route that no longer fits its shift (an edited problem): nothing to add to.
                 continue;
             };
@@ -258,7 +260,7 @@ impl<'a> Prepared<'a> {
         let (earliest, latest) = if brute {
             (i64::MIN, i64::MAX)
         } else {
-            self.bounds(inst, s, route, p, on.setup)
+            self.bounds(inst, on, route, p)
         };
         let shift = &self.problem.shifts[s];
         let own = std::mem::replace(&mut inst.bookings[n].windows, vec![(0, 0)]);
@@ -313,18 +315,13 @@ impl<'a> Prepared<'a> {
         inst.bookings[n].windows = own;
     }
 
-    /// Necessary bounds on the request's start at position `p` of `route` on shift `s`: not
-    /// before leaving at the opening, driving straight through the earliest schedule of the
-    /// visits before it and setting up; and not so late that the next visit's last window, or
-    /// the end of the shift, is missed even with no waiting.
-    fn bounds(
-        &self,
-        inst: &Instance,
-        s: usize,
-        route: &[usize],
-        p: usize,
-        setup: i64,
-    ) -> (i64, i64) {
+    /// Necessary bounds on the request's start at position `p` of `route` on `on`'s shift:
+    /// not before leaving at the opening, driving straight through the earliest schedule of
+    /// the visits before it and setting up; and not so late that the rest of the day (the
+    /// next visit's last window, the windows after it, the end of the shift) is missed even
+    /// with every drive at its least and no lunch.
+    fn bounds(&self, inst: &Instance, on: &OnShift, route: &[usize], p: usize) -> (i64, i64) {
+        let (s, setup) = (on.s, on.setup);
         let n = self.problem.bookings.len();
         let sd = &inst.shifts[s];
         let sched = Scheduler { inst, shift: s };
@@ -350,6 +347,7 @@ impl<'a> Prepared<'a> {
             }
             None => (sd.end_loc, sd.close),
         };
+        let deadline = deadline.min(on.latest.get(p).copied().unwrap_or(i64::MAX));
         // The drive on is at least its least value over the day.
         let latest = deadline - inst.matrix.least_secs(bd.loc, next_loc) - sd.packup - bd.session;
         (earliest, latest)
@@ -414,17 +412,35 @@ struct OnShift {
     busy: i64,
     /// The route's driving above the least its legs could take at any time of day.
     excess: i64,
+    /// Per position `p` (without relaxed segments: empty): the latest arrival at the
+    /// visit there, before set-up, or at the end place, that the relaxed segments of the
+    /// rest of the day allow.
+    latest: Vec<i64>,
 }
 
 impl OnShift {
     /// `None` when `route` no longer fits shift `s`.
-    fn new(inst: &Instance, s: usize, route: &[usize]) -> Option<Self> {
+    fn new(inst: &Instance, s: usize, route: &[usize], relaxed: Option<&Segments>) -> Option<Self> {
         let sched = Scheduler { inst, shift: s };
         let before = sched.cost(route)?;
         let n = inst.bookings.len() - 1;
         let sd = &inst.shifts[s];
         let setup = inst.bookings[n].setup.unwrap_or(sd.setup);
         let least = sched.least_drive(route);
+        let mut latest = Vec::new();
+        if let Some(g) = relaxed {
+            latest.resize(route.len() + 1, 0);
+            let mut rest = g.ends[s];
+            latest[route.len()] = rest.latest;
+            for (k, &b) in route.iter().enumerate().rev() {
+                rest = g.nodes[b].then(&rest, &inst.matrix);
+                latest[k] = if rest.warp == 0 {
+                    rest.latest
+                } else {
+                    i64::MAX
+                };
+            }
+        }
         Some(OnShift {
             s,
             before,
@@ -432,6 +448,7 @@ impl OnShift {
             setup,
             busy: setup + inst.bookings[n].session + sd.packup,
             excess: before.drive - least,
+            latest,
         })
     }
 
