@@ -91,8 +91,9 @@ impl Search<'_, '_> {
         found
     }
 
-    /// With exact segments, the cheapest feasible position; otherwise positions are tried in order
-    /// of free-flow detour, and the first feasible one wins.
+    /// With exact segments, the cheapest feasible position; otherwise positions are tried in
+    /// order of free-flow detour (those the relaxed segments rule out skipped), and the first
+    /// feasible one wins.
     pub(super) fn find_insertion(
         &mut self,
         st: &State,
