@@ -181,6 +181,16 @@ impl Segments {
         whole.route_cost(&inst.shifts[shift])
     }
 
+    /// Per position `k` of `route` on `shift`, the segment from visit `k` to the end place,
+    /// and last the end place's own (`route.len() + 1` in all), in O(len).
+    pub fn tails(&self, m: &TravelMatrix, shift: usize, route: &[usize]) -> Vec<Segment> {
+        let mut tails = vec![self.ends[shift]; route.len() + 1];
+        for (k, &b) in route.iter().enumerate().rev() {
+            tails[k] = self.nodes[b].then(&tails[k + 1], m);
+        }
+        tails
+    }
+
     /// The segment of `seq` in order (none when empty), in O(len).
     pub fn fold(&self, m: &TravelMatrix, seq: impl IntoIterator<Item = usize>) -> Option<Segment> {
         seq.into_iter().fold(None, |acc: Option<Segment>, b| {

@@ -427,20 +427,12 @@ impl OnShift {
         let sd = &inst.shifts[s];
         let setup = inst.bookings[n].setup.unwrap_or(sd.setup);
         let least = sched.least_drive(route);
-        let mut latest = Vec::new();
-        if let Some(g) = relaxed {
-            latest.resize(route.len() + 1, 0);
-            let mut rest = g.ends[s];
-            latest[route.len()] = rest.latest;
-            for (k, &b) in route.iter().enumerate().rev() {
-                rest = g.nodes[b].then(&rest, &inst.matrix);
-                latest[k] = if rest.warp == 0 {
-                    rest.latest
-                } else {
-                    i64::MAX
-                };
-            }
-        }
+        // A later arrival would put the rest of the day late; none where it already is.
+        let latest = relaxed.map_or(Vec::new(), |g| {
+            (g.tails(&inst.matrix, s, route).iter())
+                .map(|t| if t.warp == 0 { t.latest } else { i64::MAX })
+                .collect()
+        });
         Some(OnShift {
             s,
             before,

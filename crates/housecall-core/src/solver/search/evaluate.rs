@@ -25,7 +25,7 @@ pub(super) struct RouteSegments {
     pre: Vec<Segment>,
     suf: Vec<Segment>,
     /// `head[k]`: from the shift's start place through visit `k`; `tail[k]`: from visit `k`
-    /// to the end place.
+    /// to the end place (and `tail[len]` the end place alone).
     head: Vec<Segment>,
     tail: Vec<Segment>,
     /// Least drive (over the day) from the first visit to visit `k`, forward and against
@@ -84,9 +84,9 @@ impl Search<'_, '_> {
                     suf.push(suf.last().map_or(*n, |p| n.then(p, m)));
                 }
                 suf.reverse();
-                let (start, end) = (&segs.starts[s], &segs.ends[s]);
+                let start = &segs.starts[s];
                 head = pre.iter().map(|p| start.then(p, m)).collect();
-                tail = suf.iter().map(|p| p.then(end, m)).collect();
+                tail = segs.tails(m, s, r);
             }
             let loc = |k: usize| self.inst.bookings[r[k]].loc;
             let (mut ahead, mut back) = (vec![0; r.len()], vec![0; r.len()]);
