@@ -307,7 +307,7 @@ async fn on_worker<T: Send + 'static>(
 /// Lowers the calling thread's scheduling priority, once per thread: on Linux to the idle
 /// class (`SCHED_IDLE`: it runs only when no ordinary thread wants the core, so a thread that
 /// answers HTTP preempts it at once), or to nice 10 where that is refused; a no-op elsewhere.
-fn lower_priority() {
+pub(crate) fn lower_priority() {
     thread_local!(static LOWERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     LOWERED.with(|lowered| {
         if !lowered.replace(true) {

@@ -117,6 +117,13 @@ pub(crate) fn run(a: ServeArgs) -> Result<(), Failure> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let workers = a.workers.unwrap_or(cores).clamp(1, 256);
     let queue = a.queue.unwrap_or(64).min(4096);
+    // The solver's parallel pieces (a large day's matrix, exact routes per shift) run on
+    // rayon's global pool: at the workers' lowered priority, like the workers themselves.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .start_handler(|_| api::lower_priority())
+        .build_global()
+        .map_err(|e| bad(format!("cannot start the worker threads: {e}")))?;
     let region = crate::input::region(a.region.as_deref())?;
     let road = region.road_model();
     road.warm();

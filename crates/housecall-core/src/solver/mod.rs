@@ -271,10 +271,16 @@ fn heuristic(
         let walk = search.begin(cands, start, iterations, limit);
         (search, walk)
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .ok();
+    // One search runs on the calling thread (in the service, a worker at a lowered priority);
+    // more get a pool of their own.
+    let pool = (threads > 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .ok()
+        })
+        .flatten();
     let mut islands: Vec<_> = on_pool(&pool, || (0..threads).into_par_iter().map(begin).collect());
     let mut until = 0;
     loop {
@@ -326,7 +332,8 @@ fn heuristic(
 /// The rounds between two meetings of the searches of one solve (see [`heuristic`]).
 const EPOCH: usize = 100;
 
-/// Runs `job` on `pool`, or on rayon's global pool when none could be built.
+/// Runs `job` on `pool`, or without one on the calling thread (a parallel iterator of one
+/// item stays there; of more, it goes to rayon's global pool).
 fn on_pool<R: Send>(pool: &Option<rayon::ThreadPool>, job: impl FnOnce() -> R + Send) -> R {
     match pool {
         Some(pool) => pool.install(job),
