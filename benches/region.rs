@@ -1,6 +1,7 @@
 //! Loading the shipped region and building a 100 x 100 travel matrix over its road graph
 //! (every time bin of the rush-hour profiles), as every `plan` does; and the matrix of a
-//! large practice, 2,000 locations (issue 8: under 2 s).
+//! large practice, 2,000 locations (issue 8: under 2 s); and a day's, 10 locations, as the
+//! service builds one per slot request (the model warmed, as `housecall serve` has it).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use housecall_core::{Location, SplitMix64, TravelModel};
@@ -30,6 +31,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("region_matrix");
     group.sample_size(10);
     group.bench_function("matrix_2000", |b| b.iter(|| model.matrix(black_box(&many))));
+    let warm = Region::western_gta().road_model();
+    warm.warm();
+    let day = points(10);
+    group.sample_size(50);
+    group.bench_function("matrix_10_warm", |b| b.iter(|| warm.matrix(black_box(&day))));
     group.finish();
 }
 
