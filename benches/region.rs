@@ -35,7 +35,9 @@ fn bench(c: &mut Criterion) {
     warm.warm();
     let day = points(10);
     group.sample_size(50);
-    group.bench_function("matrix_10_warm", |b| b.iter(|| warm.matrix(black_box(&day))));
+    group.bench_function("matrix_10_warm", |b| {
+        b.iter(|| warm.matrix(black_box(&day)))
+    });
     group.finish();
 }
 
