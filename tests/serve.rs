@@ -358,6 +358,22 @@ fn a_request_that_cannot_start_within_its_limit_is_answered_then() {
         took >= Duration::from_millis(250) && took < Duration::from_millis(1100),
         "answered after {took:?}, at its limit, not when the worker came free"
     );
+    // A body that is not JSON is answered at once, not after a wait for the worker (only a
+    // body's head is read before the queue; a broken one is read in full for its error).
+    let started = Instant::now();
+    let r = client()
+        .post(format!("{}/v1/plan", s.url))
+        .header("content-type", "application/json")
+        .body("{\"bookings\": [")
+        .send()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(r.json::<Value>().unwrap()["error"], "malformed_json");
+    assert!(
+        took < Duration::from_millis(500),
+        "answered after {took:?}: it waited for the worker"
+    );
     assert_eq!(busy.join().unwrap(), 200, "the running one finishes");
     assert!(s.alive());
 }
