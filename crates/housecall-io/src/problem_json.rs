@@ -9,7 +9,7 @@
 
 use crate::bookings::{read_booking, BookingsFile, Fields, Locator, KNOWN};
 use crate::error::InputError;
-use crate::therapists::parse_therapists;
+use crate::therapists::{parse_therapists, read_therapist_object};
 use chrono::NaiveDate;
 use housecall_core::Therapist;
 use serde::{Deserialize, Serialize};
@@ -103,28 +103,13 @@ pub fn read_problem_doc(
     let mut therapists: Vec<Therapist> = Vec::new();
     for (i, t) in doc.therapists.iter().enumerate() {
         let path = format!("{prefix}therapists[{i}]");
-        let mut t = t.clone();
-        // TOML has no null: a null key is a key not given.
-        t.retain(|_, v| !v.is_null());
-        // Written as the therapist file's TOML and read as that file is.
-        #[derive(Serialize)]
-        struct File<'a> {
-            therapist: [&'a Map<String, Value>; 1],
-        }
-        let text = toml::to_string(&File { therapist: [&t] })
-            .map_err(|e| in_doc(name, &path, e.to_string()))?;
-        let mut read = parse_therapists(&path, text.into_bytes()).map_err(|e| InputError {
+        let therapist = read_therapist_object(name, t).map_err(|e| InputError {
             field: Some(match &e.field {
                 Some(f) => format!("{path}.{f}"),
                 None => path.clone(),
             }),
-            line: None,
-            column: None,
-            also: Vec::new(),
-            file: name.to_string(),
             ..e
         })?;
-        let therapist = read.remove(0);
         if therapists.iter().any(|o| o.id == therapist.id) {
             return Err(InputError {
                 field: Some(format!("{path}.id")),
