@@ -65,16 +65,22 @@ async fn main() {
     run(&http, &url, &bodies, 500, 32, 0).await;
 
     println!("phase 0: 1,000 slot requests, 8-visit day, one connection (latency unloaded)");
+    let cpu = Cpu::start(pid);
     let r = run(&http, &url, &bodies, 1_000, 1, 0).await;
     r.print();
+    cpu.print(1_000);
 
     println!("phase 1: 10,000 slot requests, 8-visit day, 32 connections");
+    let cpu = Cpu::start(pid);
     let r = run(&http, &url, &bodies, 10_000, 32, 0).await;
     r.print();
+    cpu.print(10_000);
 
     println!("phase 1b: the floor: 10,000 GET /v1/health (no work), 32 connections");
+    let cpu = Cpu::start(pid);
     let r = run(&http, &url, &Arc::new(Vec::new()), 10_000, 32, 0).await;
     r.print();
+    cpu.print(10_000);
 
     let rss_before = pid.and_then(rss_kib);
     println!("phase 2: 10,000 slot requests with 1,000 malformed mixed in, 32 connections");
@@ -366,6 +372,54 @@ fn bad_body(k: usize, good: &[u8]) -> Vec<u8> {
         }
         _ => vec![b' '; 2 << 20],
     }
+}
+
+/// CPU time spent by the server and by this generator over a phase (Linux): on a machine
+/// with few cores the two share them, so a closed loop's latency follows their sum.
+struct Cpu {
+    pid: Option<u32>,
+    server: Option<Duration>,
+    generator: Option<Duration>,
+}
+
+impl Cpu {
+    fn start(pid: Option<u32>) -> Self {
+        Cpu {
+            pid,
+            server: pid.and_then(cpu_time),
+            generator: cpu_time(std::process::id()),
+        }
+    }
+
+    /// Prints the CPU time per request of each side since `start`.
+    fn print(&self, requests: u32) {
+        let per =
+            |before: Option<Duration>, pid: Option<u32>| match (before, pid.and_then(cpu_time)) {
+                (Some(b), Some(a)) => format!(
+                    "{:.0} us",
+                    (a - b).as_secs_f64() * 1e6 / f64::from(requests)
+                ),
+                _ => "unknown".to_string(),
+            };
+        println!(
+            "  CPU per request: server {}, load generator {}",
+            per(self.server, self.pid),
+            per(self.generator, Some(std::process::id()))
+        );
+    }
+}
+
+/// User and system CPU time of a process so far (Linux).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces): state is the 3rd field, utime
+    // and stime the 14th and 15th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a configuration value.
+    let per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Some(Duration::from_secs_f64(ticks as f64 / per_s))
 }
 
 /// Resident memory of a process, KiB (Linux).

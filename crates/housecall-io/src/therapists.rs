@@ -210,12 +210,11 @@ pub(crate) fn read_therapist_object(
     })
 }
 
-/// The therapist a table or object describes; `at(span, key, value, message)` makes the
-/// error for a value.
-fn therapist_of<O: Origin>(
-    t: &TherapistDoc<O>,
-    at: &dyn Fn(Range<usize>, &str, &str, String) -> InputError,
-) -> Result<Therapist, InputError> {
+/// Makes the error for a value: `at(span, key, value, message)`.
+type ErrorAt<'a> = &'a dyn Fn(Range<usize>, &str, &str, String) -> InputError;
+
+/// The therapist a table or object describes.
+fn therapist_of<O: Origin>(t: &TherapistDoc<O>, at: ErrorAt) -> Result<Therapist, InputError> {
     let id = t.id.get_ref().trim().to_string();
     if id.is_empty() {
         return Err(at(
