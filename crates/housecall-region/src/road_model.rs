@@ -25,9 +25,30 @@ const NODE_TABLE_CELLS: usize = 4_000_000;
 /// Units of work (cells, node visits) below which a parallel piece is not split further.
 const PARALLEL_GRAIN: usize = 50_000;
 
-/// Shortest paths `(milliseconds, metres)` from graph nodes, `table[from][to]`, at one time
-/// bin (rows only for the nodes searched from).
-type NodeTable = Vec<Vec<(u64, u64)>>;
+/// Shortest paths from graph nodes, `table[from][to]`, [packed](pack), at one time bin (rows
+/// only for the nodes searched from).
+type NodeTable = Vec<Vec<u64>>;
+
+/// An unreachable [packed](pack) path: any sum with it is at least this.
+const FAR: u64 = 1 << 63;
+
+/// A path's `(milliseconds, metres)` in one word, milliseconds in the high half: the least of
+/// two words is the least time, then the least distance (as for the tuples), and a path
+/// plus legs is the sum of their words, without a branch. Each part is capped at 2^30
+/// (12 days, 1,073 km) so that a sum of three never carries; unreachable is [`FAR`].
+fn pack((ms, m): (u64, u64)) -> u64 {
+    const CAP: u64 = (1 << 30) - 1;
+    if ms == u64::MAX {
+        FAR
+    } else {
+        (ms.min(CAP) << 32) | m.min(CAP)
+    }
+}
+
+/// The `(milliseconds, metres)` of a packed path.
+fn unpack(p: u64) -> (u64, u64) {
+    (p >> 32, p & 0xffff_ffff)
+}
 
 /// Whole seconds of `ms` milliseconds, half a second rounding up.
 fn whole_secs(ms: u64) -> i64 {
@@ -169,11 +190,7 @@ impl RoadModel {
                 (nodes * nodes * self.bins.len() <= NODE_TABLE_CELLS).then(|| {
                     (0..self.bins.len())
                         .into_par_iter()
-                        .map(|bin| {
-                            (0..nodes)
-                                .map(|a| self.graph.shortest_from(&[(a, 0, 0)], &self.edge_ms[bin]))
-                                .collect()
-                        })
+                        .map(|bin| (0..nodes).map(|a| self.packed_from(a, bin)).collect())
                         .collect()
                 })
             })
@@ -243,34 +260,40 @@ impl RoadModel {
     /// The matrix cell `(seconds, metres)` of a drive at knot `bin` from a place in zone
     /// `from_zone`, `g` great-circle metres from the destination, given `tr(node)`, the
     /// shortest path from the start to each node of the destination's snap, and `exits`,
-    /// the local-street leg from each of those nodes to the door (`(node, ms, m)`): the best
-    /// exit, or local streets all the way when surely faster. The same rule, and values, as
-    /// the rows of [`RoadModel::matrix_within`].
+    /// the local-street leg from each of those nodes to the door (`(node, leg)`), all
+    /// [packed](pack): the best exit, as [`RoadModel::cell_of`] takes it.
     fn pair(
         &self,
-        tr: impl Fn(usize) -> (u64, u64),
-        exits: &[(usize, u64, u64)],
+        tr: impl Fn(usize) -> u64,
+        exits: &[(usize, u64)],
         g: f64,
         from_zone: usize,
         bin: usize,
     ) -> (i32, i32) {
-        let mut best = (u64::MAX, u64::MAX);
-        for &(b, ems, em) in exits {
-            let (ms, m) = tr(b);
-            if ms == u64::MAX {
-                continue;
-            }
-            best = best.min((ms + ems, m + em));
-        }
+        let best = exits
+            .iter()
+            .map(|&(b, leg)| tr(b) + leg)
+            .min()
+            .unwrap_or(FAR);
+        self.cell_of(best, g, from_zone, bin)
+    }
+
+    /// The matrix cell `(seconds, metres)` of a drive at knot `bin` from a place in zone
+    /// `from_zone`, `g` great-circle metres from the destination, whose best way over the
+    /// graph is `graph` ([packed](pack), `FAR` or more for none): that way, or local streets
+    /// all the way when surely faster (the margin covers rounding).
+    fn cell_of(&self, graph: u64, g: f64, from_zone: usize, bin: usize) -> (i32, i32) {
+        let mut best = graph;
         let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
             * self.local_factor[bin][from_zone]
             * 1000.0;
-        if g * local_ms_per_m <= best.0 as f64 + 2.0 {
-            best = best.min(self.local(g, from_zone, bin));
+        if best >= FAR || g * local_ms_per_m <= unpack(best).0 as f64 + 2.0 {
+            best = best.min(pack(self.local(g, from_zone, bin)));
         }
+        let (ms, m) = unpack(best);
         (
-            cell(whole_secs(best.0) + self.access.overhead.0),
-            cell(best.1 as i64),
+            cell(whole_secs(ms) + self.access.overhead.0),
+            cell(m as i64),
         )
     }
 
@@ -310,6 +333,16 @@ impl RoadModel {
             })
             .collect();
         self.graph.shortest_from(&seeds, &self.edge_ms[bin])
+    }
+
+    /// Shortest paths at knot `bin` from graph node `a` to every node, packed.
+    fn packed_from(&self, a: usize, bin: usize) -> Vec<u64> {
+        (self
+            .graph
+            .shortest_from(&[(a, 0, 0)], &self.edge_ms[bin])
+            .into_iter())
+        .map(pack)
+        .collect()
     }
 
     /// The drive `(seconds, metres)` at knot `bin`, given shortest paths `tree` from `from`.
@@ -383,15 +416,15 @@ impl TravelModel for RoadModel {
             .iter()
             .flat_map(|s| (0..per).map(|k| s.nodes.get(k).map_or(usize::MAX, |x| x.0)))
             .collect();
-        let legs: Vec<(u64, u64)> = (0..nb)
+        let legs: Vec<u64> = (0..nb)
             .into_par_iter()
             .with_min_len(at_least(n * per))
             .flat_map_iter(|bin| {
                 snaps.iter().flat_map(move |s| {
                     (0..per).map(move |k| {
-                        s.nodes.get(k).map_or((u64::MAX, u64::MAX), |&(_, gap)| {
-                            self.local(gap, s.zone, bin)
-                        })
+                        s.nodes
+                            .get(k)
+                            .map_or(FAR, |&(_, gap)| pack(self.local(gap, s.zone, bin)))
                     })
                 })
             })
@@ -429,8 +462,7 @@ impl TravelModel for RoadModel {
                         .map(|bin| {
                             let mut table = vec![Vec::new(); nodes];
                             for &a in &sources {
-                                table[a] =
-                                    self.graph.shortest_from(&[(a, 0, 0)], &self.edge_ms[bin]);
+                                table[a] = self.packed_from(a, bin);
                             }
                             table
                         })
@@ -443,19 +475,16 @@ impl TravelModel for RoadModel {
         // access leg plus the path from that node (the same as a search seeded at all of
         // them). From a node table, only to the snap nodes (`sources`), indexed by their
         // place in `sources`; otherwise a search, indexed by node.
-        let tree = |i: usize, bin: usize| -> Vec<(u64, u64)> {
+        let tree = |i: usize, bin: usize| -> Vec<u64> {
             let Some(table) = &per_node else {
-                return self.tree(&snaps[i], bin);
+                return self.tree(&snaps[i], bin).into_iter().map(pack).collect();
             };
-            let mut best = vec![(u64::MAX, u64::MAX); sources.len()];
+            let mut best = vec![FAR; sources.len()];
             for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
-                let (ams, am) = leg(i, bin, k);
+                let leg = leg(i, bin, k);
                 let from_a = &table[bin][a];
                 for (x, &b) in best.iter_mut().zip(&sources) {
-                    let (ms, m) = from_a[b];
-                    if ms != u64::MAX {
-                        *x = (*x).min((ams + ms, am + m));
-                    }
+                    *x = (*x).min(leg + from_a[b]);
                 }
             }
             best
@@ -474,7 +503,6 @@ impl TravelModel for RoadModel {
                 .collect(),
             None => node,
         };
-        let overhead = self.access.overhead.0;
         // One row (bin, from) of the matrix at a time, in parallel, filled in place:
         // cell (bin * n + from) * n + to.
         let mut time = vec![0i32; nb * n * n];
@@ -487,10 +515,6 @@ impl TravelModel for RoadModel {
                 let (bin, i) = (x / n, x % n);
                 let tr = tree(i, bin);
                 let from = &snaps[i];
-                // Milliseconds per great-circle metre on local streets from here at `bin`.
-                let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
-                    * self.local_factor[bin][from.zone]
-                    * 1000.0;
                 let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
                 for (j, to) in snaps.iter().enumerate() {
                     if !can_meet(groups[i], groups[j]) {
@@ -501,23 +525,14 @@ impl TravelModel for RoadModel {
                         (t[j], d[j]) = (0, 0);
                         continue;
                     }
-                    let mut best = (u64::MAX, u64::MAX);
+                    let mut best = FAR;
                     for k in 0..per {
                         let b = node[j * per + k];
-                        if b == usize::MAX || tr[b].0 == u64::MAX {
-                            continue;
+                        if b != usize::MAX {
+                            best = best.min(tr[b] + row_legs[j * per + k]);
                         }
-                        let ((ms, m), (ems, em)) = (tr[b], row_legs[j * per + k]);
-                        best = best.min((ms + ems, m + em));
                     }
-                    // The local streets all the way, unless the graph is surely faster (the
-                    // margin covers rounding).
-                    let g = gc[i * n + j];
-                    if g * local_ms_per_m <= best.0 as f64 + 2.0 {
-                        best = best.min(self.local(g, from.zone, bin));
-                    }
-                    let secs = whole_secs(best.0) + overhead;
-                    (t[j], d[j]) = (cell(secs), cell(best.1 as i64));
+                    (t[j], d[j]) = self.cell_of(best, gc[i * n + j], from.zone, bin);
                 }
             });
         // FIFO, as `make_fifo` does per pair, a whole bin at a time from the last: a knot may
@@ -562,26 +577,22 @@ impl TravelModel for RoadModel {
         // the local-street legs between the door and its snap nodes.
         let to: Vec<f64> = snaps.iter().map(|o| great_circle_m(s.at, o.at)).collect();
         let from: Vec<f64> = snaps.iter().map(|o| great_circle_m(o.at, s.at)).collect();
-        let mut legs: Vec<Vec<(usize, u64, u64)>> = vec![Vec::new(); n];
+        let mut legs: Vec<Vec<(usize, u64)>> = vec![Vec::new(); n];
         for bin in 0..nb {
             for (leg, snap) in legs.iter_mut().zip(&snaps) {
                 leg.clear();
-                leg.extend(snap.nodes.iter().map(|&(node, gap)| {
-                    let (ms, m) = self.local(gap, snap.zone, bin);
-                    (node, ms, m)
-                }));
+                leg.extend(
+                    (snap.nodes.iter())
+                        .map(|&(node, gap)| (node, pack(self.local(gap, snap.zone, bin)))),
+                );
             }
             // From a door to node `b`: the best entry over its snap nodes, then the table.
             let table = &table[bin];
-            let via = |entries: &[(usize, u64, u64)], b: usize| {
-                entries
-                    .iter()
-                    .filter_map(|&(a, lms, lm)| {
-                        let (ms, m) = table[a][b];
-                        (ms != u64::MAX).then_some((lms + ms, lm + m))
-                    })
+            let via = |entries: &[(usize, u64)], b: usize| {
+                (entries.iter())
+                    .map(|&(a, leg)| (leg + table[a][b]).min(FAR))
                     .min()
-                    .unwrap_or((u64::MAX, u64::MAX))
+                    .unwrap_or(FAR)
             };
             for (j, other) in snaps.iter().enumerate() {
                 if j == at || other.at == s.at {
