@@ -7,9 +7,13 @@
 //! 3. Overload: more concurrent plan requests than workers: how fast the 503s come, and
 //!    whether the admitted ones finish within their limits.
 //!
+//! Phases 0 and 1 (and 1b, the floor: `GET /v1/health`) also print the CPU time the server
+//! and this generator spent per request (Linux), which on a machine with few cores decides
+//! a closed loop's latency.
+//!
 //! `cargo build --release && cargo run --release --example load_test` starts
 //! `target/release/housecall serve` on a free loopback port itself; `-- --url URL` uses a
-//! running server instead (phase 2's memory figure then needs `--pid PID`).
+//! running server instead (the server's memory and CPU figures then need `--pid PID`).
 
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
