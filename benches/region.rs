@@ -38,13 +38,6 @@ fn bench(c: &mut Criterion) {
     group.bench_function("matrix_10_warm", |b| {
         b.iter(|| warm.matrix(black_box(&day)))
     });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    group.bench_function("matrix_10_warm_inpool", |b| {
-        pool.install(|| b.iter(|| warm.matrix(black_box(&day))))
-    });
     group.finish();
 }
 
