@@ -241,18 +241,8 @@ fn therapist_of<O: Origin>(t: &TherapistDoc<O>, at: ErrorAt) -> Result<Therapist
         })
     };
     let home = point(&t.home, "home")?;
-    let start = t
-        .start
-        .as_ref()
-        .map(|p| point(p, "start"))
-        .transpose()?
-        .unwrap_or(home);
-    let end = t
-        .end
-        .as_ref()
-        .map(|p| point(p, "end"))
-        .transpose()?
-        .unwrap_or(home);
+    let or_home = |p: &Option<O::At<PointDoc>>, key| p.as_ref().map_or(Ok(home), |p| point(p, key));
+    let (start, end) = (or_home(&t.start, "start")?, or_home(&t.end, "end")?);
     let shift = match &t.shift {
         None => TimeWindow::new(Seconds::hm(8, 30), Seconds::hm(18, 0)).expect("valid default"),
         Some(s) => {
