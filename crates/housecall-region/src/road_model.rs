@@ -55,6 +55,15 @@ fn whole_secs(ms: u64) -> i64 {
     ((ms + 500) / 1000) as i64
 }
 
+/// `x.round() as u64` (half away from zero, saturating) for every `x`, without the library
+/// call that `f64::round` is on the baseline x86-64: the whole part, plus one when the
+/// fraction (exact: `x` less its whole part) is at least a half. Local legs are rounded for
+/// every location, bin and snap node of a matrix.
+fn round_u64(x: f64) -> u64 {
+    let whole = x as u64;
+    whole.saturating_add(u64::from(x - whole as f64 >= 0.5))
+}
+
 /// A value in a 32-bit matrix cell; anything longer is unreachable in practice.
 fn cell(v: i64) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
@@ -104,6 +113,9 @@ pub struct RoadModel {
     edge_ms: Vec<Vec<u64>>,
     /// Local-street travel-time factor per bin, for the `gta` and `outer` zones.
     local_factor: Vec<[f64; 2]>,
+    /// Local-street milliseconds per great-circle metre per bin and zone (circuity, speed
+    /// and factor together), for the test of whether local streets all the way are faster.
+    local_ms_per_m: Vec<[f64; 2]>,
     name: String,
     /// Shortest paths between every two nodes, per bin, for a small graph (computed on the
     /// first [`TravelModel::extend`]); `None` inside for a graph too large to keep them.
@@ -162,13 +174,17 @@ impl RoadModel {
             .collect();
         let bins = keep.iter().map(|&k| bins[k]).collect();
         let edge_ms = keep.iter().map(|&k| edge_ms[k].clone()).collect();
-        let local_factor = keep.iter().map(|&k| local_factor[k]).collect();
+        let local_factor: Vec<[f64; 2]> = keep.iter().map(|&k| local_factor[k]).collect();
+        let local_ms_per_m = (local_factor.iter())
+            .map(|z| z.map(|f| access.circuity / (access.kmh / 3.6) * f * 1000.0))
+            .collect();
         RoadModel {
             graph,
             access,
             bins,
             edge_ms,
             local_factor,
+            local_ms_per_m,
             name: name.to_string(),
             all_pairs: std::sync::OnceLock::new(),
         }
@@ -227,9 +243,7 @@ impl RoadModel {
                 ((tree[n].0 + ms, tree[n].1 + m), n)
             })
             .min();
-        let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
-            * self.local_factor[bin][a.zone]
-            * 1000.0;
+        let local_ms_per_m = self.local_ms_per_m[bin][a.zone];
         let Some(((ms, _), mut n)) = exit else {
             return vec![from, to];
         };
@@ -284,9 +298,7 @@ impl RoadModel {
     /// all the way when surely faster (the margin covers rounding).
     fn cell_of(&self, graph: u64, g: f64, from_zone: usize, bin: usize) -> (i32, i32) {
         let mut best = graph;
-        let local_ms_per_m = self.access.circuity / (self.access.kmh / 3.6)
-            * self.local_factor[bin][from_zone]
-            * 1000.0;
+        let local_ms_per_m = self.local_ms_per_m[bin][from_zone];
         if best >= FAR || g * local_ms_per_m <= unpack(best).0 as f64 + 2.0 {
             best = best.min(pack(self.local(g, from_zone, bin)));
         }
@@ -303,8 +315,8 @@ impl RoadModel {
         let m = gc_m * self.access.circuity;
         let f = self.local_factor[bin][zone];
         (
-            (m / (self.access.kmh / 3.6) * f * 1000.0).round() as u64,
-            m.round() as u64,
+            round_u64(m / (self.access.kmh / 3.6) * f * 1000.0),
+            round_u64(m),
         )
     }
 
@@ -619,5 +631,39 @@ impl TravelModel for RoadModel {
 
     fn name(&self) -> &str {
         &self.name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_u64;
+
+    #[test]
+    fn round_u64_is_round_as_u64() {
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999999994,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_497.0,
+            9.3e18,
+            1.9e19,
+            1e300,
+            f64::INFINITY,
+            f64::NAN,
+            -0.7,
+            -3.5,
+        ];
+        // And a spread of ordinary values, halves and near-halves included.
+        let spread = (0..200_000u32).flat_map(|i| {
+            let x = f64::from(i) * 0.25;
+            [x, x * 1.000_000_1, x + 1e-9, x - 1e-9, f64::from(i) * 37.13]
+        });
+        for x in edges.into_iter().chain(spread) {
+            assert_eq!(round_u64(x), x.round() as u64, "{x:e}");
+        }
     }
 }
