@@ -19,6 +19,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// mimalloc rather than the system allocator: a slot request allocates and frees many small
+/// pieces on several threads (glibc's malloc was an eighth of the service's CPU).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "housecall",
