@@ -4,7 +4,8 @@
 //! routes), which applies each improving move and goes on, and after a change searches again
 //! only where routes changed (route stamps); and ruin-and-recreate (remove a cluster of nearby
 //! visits or strings of routes, or under the routes-first objective a whole route; reinsert
-//! greedily in a random order, now and then opening a route first) to escape local optima, with a record-to-record acceptance.
+//! greedily in a random order, now and then opening a route first) to escape local optima,
+//! with a record-to-record acceptance.
 //! The routes-first objective starts with a route-minimisation phase (`run.rs`,
 //! `Search::fewer_routes`): empty a route, close the empty ones, ruin and recreate until its
 //! visits fit elsewhere, then the next.

@@ -1,7 +1,7 @@
 //! Ruin: remove a cluster of nearby visits, SISR-style strings of routes near a seed, or
 //! (routes first, once routes may be opened again) the shorter of two routes; the removed
 //! bookings are reinserted greedily in a random order, those left out most often first while
-//! routes are being saved.
+//! routes are being saved, and now and then (travel only) the first of them on a new route.
 
 use super::*;
 use crate::solver::instance::Rank;
