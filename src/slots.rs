@@ -71,8 +71,8 @@ pub(crate) fn run(a: SlotsArgs) -> Result<(), Failure> {
             },
         )?,
     };
-    let prepared = Prepared::new(&problem, model.as_ref(), &plan)?;
-    let answer = prepared.slots(&request, &SlotQuery::new(step, a.top.max(1)))?;
+    let query = SlotQuery::new(step, a.top.max(1));
+    let answer = Prepared::slots_once(&problem, model.as_ref(), &plan, &request, &query)?;
     emit(&match a.format {
         SlotFormat::Table => housecall_io::write_slots_table(&request, &answer),
         SlotFormat::Json => housecall_io::write_slots_json(&request, &answer),

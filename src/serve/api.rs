@@ -568,11 +568,12 @@ pub(crate) async fn slots_handler(
             Some(v) => plan_of(v, "plan.")?,
             None => solve_checked(&problem, model, &options_of(app, &options, started)?)?,
         };
-        let day = Prepared::new(&problem, model, &plan)
+        // The problem's own faults first, so that only the request's are put on `new`.
+        problem
+            .validate()
             .map_err(|e| ApiError::invalid(None, e.to_string()))?;
         let query = SlotQuery::new(step, b.top.unwrap_or(10).clamp(1, 100));
-        let answer = day
-            .slots(&new, &query)
+        let answer = Prepared::slots_once(&problem, model, &plan, &new, &query)
             .map_err(|e| ApiError::invalid(Some("new".into()), e.to_string()))?;
         Ok(housecall_io::write_slots_json(&new, &answer))
     })

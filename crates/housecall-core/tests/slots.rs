@@ -40,6 +40,9 @@ fn fast_slots_agree_with_brute_force() {
             let fast = prepared.slots(&new, &all).unwrap();
             let brute = prepared.slots_brute_force(&new, &all).unwrap();
             assert_eq!(fast, brute, "round {round}, request {k}");
+            // One question at a time, from one matrix: the same answer.
+            let once = Prepared::slots_once(&p, &model, &plan, &new, &all).unwrap();
+            assert_eq!(once, fast, "round {round}, request {k}");
             compared += fast.slots.len();
             // Asking for the best few skips positions that cannot make them: the same best.
             for top in [1, 3] {

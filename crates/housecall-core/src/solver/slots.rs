@@ -6,7 +6,9 @@
 //! driving, then added waiting.
 //!
 //! A [`Prepared`] plan keeps the travel matrix of the day or week between requests and adds
-//! only the requested location to it ([`TravelModel::extend`]).
+//! only the requested location to it ([`TravelModel::extend`]); [`Prepared::slots_once`]
+//! answers a single question with one matrix that has the request's place in it from the
+//! start.
 
 use super::assemble::{day_full, why_not};
 use super::instance::Instance;
@@ -87,9 +89,15 @@ pub struct Slots {
 /// A planned day or week, ready for slot questions: the problem, its plan and the travel
 /// matrix of its locations, kept between requests.
 pub struct Prepared<'a> {
-    problem: &'a Problem,
+    day: Day<'a>,
     model: &'a dyn TravelModel,
     matrix: TravelMatrix,
+}
+
+/// A plan's routes in its problem (a route per shift, as booking indices): what answering
+/// needs besides the travel matrix.
+struct Day<'a> {
+    problem: &'a Problem,
     routes: Vec<Vec<usize>>,
 }
 
@@ -106,10 +114,34 @@ impl<'a> Prepared<'a> {
         let matrix = model.matrix_within(&locations, &groups);
         Instance::with_matrix(problem, matrix.clone())?;
         Ok(Prepared {
-            problem,
+            day: Day {
+                problem,
+                routes: routes_of(problem, plan),
+            },
             model,
             matrix,
+        })
+    }
+
+    /// The answer of [`Prepared::new`] and then [`Prepared::slots`], for one question about
+    /// a plan: the same slots, from one travel matrix that has `new`'s place in it from the
+    /// start (for a service that gets the day with every question, this saves the second
+    /// matrix computation of `slots`).
+    pub fn slots_once(
+        problem: &Problem,
+        model: &dyn TravelModel,
+        plan: &Plan,
+        new: &Booking,
+        query: &SlotQuery,
+    ) -> Result<Slots, ProblemError> {
+        problem.validate()?;
+        let day = Day {
+            problem,
             routes: routes_of(problem, plan),
+        };
+        day.answer(new, query, false, |with| {
+            let (locations, groups) = Instance::locations(with);
+            model.matrix_within(&locations, &groups)
         })
     }
 
@@ -154,15 +186,38 @@ impl<'a> Prepared<'a> {
         self.answer(new, query, true)
     }
 
+    /// [`Day::answer`] with the day's matrix and the request's place added to it.
     fn answer(&self, new: &Booking, query: &SlotQuery, brute: bool) -> Result<Slots, ProblemError> {
+        let problem = self.day.problem;
+        self.day.answer(new, query, brute, |_| {
+            let (locations, _) = Instance::locations(problem);
+            (self.model).extend(
+                &self.matrix,
+                &locations,
+                problem.bookings.len(),
+                new.location,
+            )
+        })
+    }
+}
+
+impl Day<'_> {
+    /// The slots for `new`; `matrix` gives the travel matrix of the problem with the request
+    /// added as its last booking (called once that problem is valid).
+    fn answer(
+        &self,
+        new: &Booking,
+        query: &SlotQuery,
+        brute: bool,
+        matrix: impl FnOnce(&Problem) -> TravelMatrix,
+    ) -> Result<Slots, ProblemError> {
         let n = self.problem.bookings.len();
         let mut problem = self.problem.clone();
         let mut request = new.clone();
         request.confirmed = None;
         problem.bookings.push(request);
         problem.validate()?;
-        let (locations, _) = Instance::locations(self.problem);
-        let matrix = self.model.extend(&self.matrix, &locations, n, new.location);
+        let matrix = matrix(&problem);
         let mut inst = Instance::with_matrix(&problem, matrix)?;
         let step = query.step.0.max(60);
         // Every position of every shift that may take the request, most promising first: a
