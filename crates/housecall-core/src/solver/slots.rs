@@ -127,6 +127,24 @@ impl<'a> Prepared<'a> {
     /// a plan: the same slots, from one travel matrix that has `new`'s place in it from the
     /// start (for a service that gets the day with every question, this saves the second
     /// matrix computation of `slots`).
+    ///
+    /// ```
+    /// use housecall_core::*;
+    /// let at = |lat, lon| Location { lat, lon };
+    /// let shift = TimeWindow::new(Seconds::hm(9, 0), Seconds::hm(17, 0)).unwrap();
+    /// let problem = Problem::new(
+    ///     vec![Booking::new("b1", at(43.59, -79.64), Seconds::from_minutes(60))],
+    ///     vec![Therapist::new("t1", at(43.685, -79.76), shift)],
+    ///     None,
+    /// );
+    /// let model = StraightLine::default();
+    /// let plan = solve(&problem, &model, &SolveOptions::default())?;
+    /// let new = Booking::new("n1", at(43.60, -79.65), Seconds::from_minutes(45));
+    /// let query = SlotQuery::default();
+    /// let once = Prepared::slots_once(&problem, &model, &plan, &new, &query)?;
+    /// assert_eq!(once, Prepared::new(&problem, &model, &plan)?.slots(&new, &query)?);
+    /// # Ok::<(), ProblemError>(())
+    /// ```
     pub fn slots_once(
         problem: &Problem,
         model: &dyn TravelModel,
@@ -191,7 +209,7 @@ impl<'a> Prepared<'a> {
         let problem = self.day.problem;
         self.day.answer(new, query, brute, |_| {
             let (locations, _) = Instance::locations(problem);
-            (self.model).extend(
+            self.model.extend(
                 &self.matrix,
                 &locations,
                 problem.bookings.len(),
