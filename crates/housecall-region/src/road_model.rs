@@ -58,8 +58,13 @@ fn whole_secs(ms: u64) -> i64 {
 /// `x.round() as u64` (half away from zero, saturating) for every `x`, without the library
 /// call that `f64::round` is on the baseline x86-64: the whole part, plus one when the
 /// fraction (exact: `x` less its whole part) is at least a half. Local legs are rounded for
-/// every location, bin and snap node of a matrix.
+/// every location, bin and snap node of a matrix. Below 2^62 through signed integers, whose
+/// conversions are one instruction each there (the unsigned ones are several).
 fn round_u64(x: f64) -> u64 {
+    if (0.0..4.6e18).contains(&x) {
+        let whole = x as i64;
+        return (whole + i64::from(x - whole as f64 >= 0.5)) as u64;
+    }
     let whole = x as u64;
     whole.saturating_add(u64::from(x - whole as f64 >= 0.5))
 }
@@ -120,6 +125,24 @@ pub struct RoadModel {
     /// Shortest paths between every two nodes, per bin, for a small graph (computed on the
     /// first [`TravelModel::extend`]); `None` inside for a graph too large to keep them.
     all_pairs: std::sync::OnceLock<Option<Vec<NodeTable>>>,
+}
+
+/// A local-street leg without its time of day ([`RoadModel::local_leg`]).
+#[derive(Clone, Copy, Default)]
+struct Local {
+    /// Great-circle metres.
+    gc_m: f64,
+    /// Street metres over the zone's speed, before the time's factor and the thousand.
+    ms_per_factor: f64,
+    /// Street metres, rounded.
+    m: u64,
+}
+
+impl Local {
+    /// `(milliseconds, metres)` with travel-time factor `f`.
+    fn at(self, f: f64) -> (u64, u64) {
+        (round_u64(self.ms_per_factor * f * 1000.0), self.m)
+    }
 }
 
 /// Where a location joins the graph: its nearest nodes and the great-circle metres to each.
@@ -280,7 +303,7 @@ impl RoadModel {
         &self,
         tr: impl Fn(usize) -> u64,
         exits: &[(usize, u64)],
-        g: f64,
+        g: &Local,
         from_zone: usize,
         bin: usize,
     ) -> (i32, i32) {
@@ -296,11 +319,11 @@ impl RoadModel {
     /// `from_zone`, `g` great-circle metres from the destination, whose best way over the
     /// graph is `graph` ([packed](pack), `FAR` or more for none): that way, or local streets
     /// all the way when surely faster (the margin covers rounding).
-    fn cell_of(&self, graph: u64, g: f64, from_zone: usize, bin: usize) -> (i32, i32) {
+    fn cell_of(&self, graph: u64, g: &Local, from_zone: usize, bin: usize) -> (i32, i32) {
         let mut best = graph;
         let local_ms_per_m = self.local_ms_per_m[bin][from_zone];
-        if best >= FAR || g * local_ms_per_m <= unpack(best).0 as f64 + 2.0 {
-            best = best.min(pack(self.local(g, from_zone, bin)));
+        if best >= FAR || g.gc_m * local_ms_per_m <= unpack(best).0 as f64 + 2.0 {
+            best = best.min(pack(g.at(self.local_factor[bin][from_zone])));
         }
         let (ms, m) = unpack(best);
         (
@@ -312,12 +335,18 @@ impl RoadModel {
     /// Local-street leg: `(milliseconds, metres)` over `gc_m` great-circle metres in zone
     /// `zone` (0 = gta, 1 = outer).
     fn local(&self, gc_m: f64, zone: usize, bin: usize) -> (u64, u64) {
+        self.local_leg(gc_m).at(self.local_factor[bin][zone])
+    }
+
+    /// The parts of a local-street leg over `gc_m` great-circle metres that are the same at
+    /// every time, for a leg needed at many.
+    fn local_leg(&self, gc_m: f64) -> Local {
         let m = gc_m * self.access.circuity;
-        let f = self.local_factor[bin][zone];
-        (
-            round_u64(m / (self.access.kmh / 3.6) * f * 1000.0),
-            round_u64(m),
-        )
+        Local {
+            gc_m,
+            ms_per_factor: m / (self.access.kmh / 3.6),
+            m: round_u64(m),
+        }
     }
 
     fn snap(&self, at: Location) -> Snap {
@@ -428,29 +457,31 @@ impl TravelModel for RoadModel {
             .iter()
             .flat_map(|s| (0..per).map(|k| s.nodes.get(k).map_or(usize::MAX, |x| x.0)))
             .collect();
+        let access: Vec<Option<Local>> = snaps
+            .iter()
+            .flat_map(|s| (0..per).map(|k| s.nodes.get(k).map(|&(_, gap)| self.local_leg(gap))))
+            .collect();
         let legs: Vec<u64> = (0..nb)
             .into_par_iter()
             .with_min_len(at_least(n * per))
             .flat_map_iter(|bin| {
-                snaps.iter().flat_map(move |s| {
-                    (0..per).map(move |k| {
-                        s.nodes
-                            .get(k)
-                            .map_or(FAR, |&(_, gap)| pack(self.local(gap, s.zone, bin)))
-                    })
+                let access = &access;
+                snaps.iter().enumerate().flat_map(move |(i, s)| {
+                    let f = self.local_factor[bin][s.zone];
+                    (0..per).map(move |k| access[i * per + k].map_or(FAR, |l| pack(l.at(f))))
                 })
             })
             .collect();
         let leg = |i: usize, bin: usize, k: usize| legs[(bin * n + i) * per + k];
         // Great-circle metres of every pair, once for all bins.
-        let mut gc = vec![0f64; n * n];
+        let mut gc = vec![Local::default(); n * n];
         gc.par_chunks_mut(n.max(1))
             .with_min_len(at_least(n))
             .enumerate()
             .for_each(|(i, row)| {
                 for (j, g) in row.iter_mut().enumerate() {
                     if can_meet(groups[i], groups[j]) {
-                        *g = great_circle_m(locations[i], locations[j]);
+                        *g = self.local_leg(great_circle_m(locations[i], locations[j]));
                     }
                 }
             });
@@ -544,7 +575,7 @@ impl TravelModel for RoadModel {
                             best = best.min(tr[b] + row_legs[j * per + k]);
                         }
                     }
-                    (t[j], d[j]) = self.cell_of(best, gc[i * n + j], from.zone, bin);
+                    (t[j], d[j]) = self.cell_of(best, &gc[i * n + j], from.zone, bin);
                 }
             });
         // FIFO, as `make_fifo` does per pair, a whole bin at a time from the last: a knot may
@@ -587,16 +618,25 @@ impl TravelModel for RoadModel {
         let s = &snaps[at];
         // Per place, the great-circle metres to and from the new one; per bin and place,
         // the local-street legs between the door and its snap nodes.
-        let to: Vec<f64> = snaps.iter().map(|o| great_circle_m(s.at, o.at)).collect();
-        let from: Vec<f64> = snaps.iter().map(|o| great_circle_m(o.at, s.at)).collect();
+        let to: Vec<Local> = (snaps.iter())
+            .map(|o| self.local_leg(great_circle_m(s.at, o.at)))
+            .collect();
+        let from: Vec<Local> = (snaps.iter())
+            .map(|o| self.local_leg(great_circle_m(o.at, s.at)))
+            .collect();
+        let access: Vec<Vec<(usize, Local)>> = (snaps.iter())
+            .map(|snap| {
+                (snap.nodes.iter())
+                    .map(|&(node, gap)| (node, self.local_leg(gap)))
+                    .collect()
+            })
+            .collect();
         let mut legs: Vec<Vec<(usize, u64)>> = vec![Vec::new(); n];
         for bin in 0..nb {
-            for (leg, snap) in legs.iter_mut().zip(&snaps) {
+            for ((leg, snap), access) in legs.iter_mut().zip(&snaps).zip(&access) {
+                let f = self.local_factor[bin][snap.zone];
                 leg.clear();
-                leg.extend(
-                    (snap.nodes.iter())
-                        .map(|&(node, gap)| (node, pack(self.local(gap, snap.zone, bin)))),
-                );
+                leg.extend(access.iter().map(|&(node, l)| (node, pack(l.at(f)))));
             }
             // From a door to node `b`: the best entry over its snap nodes, then the table.
             let table = &table[bin];
@@ -610,9 +650,9 @@ impl TravelModel for RoadModel {
                 if j == at || other.at == s.at {
                     continue;
                 }
-                out[bin * n + j] = self.pair(|b| via(&legs[at], b), &legs[j], to[j], s.zone, bin);
+                out[bin * n + j] = self.pair(|b| via(&legs[at], b), &legs[j], &to[j], s.zone, bin);
                 inbound[bin * n + j] =
-                    self.pair(|b| via(&legs[j], b), &legs[at], from[j], other.zone, bin);
+                    self.pair(|b| via(&legs[j], b), &legs[at], &from[j], other.zone, bin);
             }
         }
         // FIFO for the new cells, as for the whole matrix.
@@ -649,6 +689,9 @@ mod tests {
             0.49999999999999994,
             4_503_599_627_370_495.5,
             4_503_599_627_370_497.0,
+            4.599_999_999_999_999e18,
+            4.6e18,
+            4.7e18,
             9.3e18,
             1.9e19,
             1e300,
