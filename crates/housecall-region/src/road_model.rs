@@ -25,9 +25,50 @@ const NODE_TABLE_CELLS: usize = 4_000_000;
 /// Units of work (cells, node visits) below which a parallel piece is not split further.
 const PARALLEL_GRAIN: usize = 50_000;
 
-/// Shortest paths from graph nodes, `table[from][to]`, [packed](pack), at one time bin (rows
-/// only for the nodes searched from).
-type NodeTable = Vec<Vec<u64>>;
+/// Shortest paths over the graph from some of its nodes to every node at every time bin,
+/// [packed](pack), the bins of one path side by side (a row of a matrix reads them in order).
+#[derive(Clone, Debug)]
+struct NodeTable {
+    bins: usize,
+    nodes: usize,
+    /// Per node, its block of `cells` (`usize::MAX` for a node not searched from).
+    block: Vec<usize>,
+    cells: Vec<u64>,
+}
+
+impl NodeTable {
+    /// Searches from each node of `from` (distinct) at every bin of `model`, in parallel.
+    fn new(model: &RoadModel, from: &[usize]) -> Self {
+        let (bins, nodes) = (model.bins.len(), model.graph.nodes.len());
+        let mut block = vec![usize::MAX; nodes];
+        for (k, &a) in from.iter().enumerate() {
+            block[a] = k;
+        }
+        let mut cells = vec![FAR; from.len() * nodes * bins];
+        cells
+            .par_chunks_mut((nodes * bins).max(1))
+            .zip(from)
+            .for_each(|(out, &a)| {
+                for bin in 0..bins {
+                    for (b, p) in model.packed_from(a, bin).into_iter().enumerate() {
+                        out[b * bins + bin] = p;
+                    }
+                }
+            });
+        NodeTable {
+            bins,
+            nodes,
+            block,
+            cells,
+        }
+    }
+
+    /// The path from node `a`, one searched from, to node `b` at every bin.
+    fn paths(&self, a: usize, b: usize) -> &[u64] {
+        let at = (self.block[a] * self.nodes + b) * self.bins;
+        &self.cells[at..at + self.bins]
+    }
+}
 
 /// An unreachable [packed](pack) path: any sum with it is at least this.
 const FAR: u64 = 1 << 63;
@@ -124,7 +165,7 @@ pub struct RoadModel {
     name: String,
     /// Shortest paths between every two nodes, per bin, for a small graph (computed on the
     /// first [`TravelModel::extend`]); `None` inside for a graph too large to keep them.
-    all_pairs: std::sync::OnceLock<Option<Vec<NodeTable>>>,
+    all_pairs: std::sync::OnceLock<Option<NodeTable>>,
 }
 
 /// A local-street leg without its time of day ([`RoadModel::local_leg`]).
@@ -222,16 +263,12 @@ impl RoadModel {
     }
 
     /// Shortest paths between all nodes per bin, when the graph is small enough to keep them.
-    fn all_pairs(&self) -> Option<&Vec<NodeTable>> {
+    fn all_pairs(&self) -> Option<&NodeTable> {
         self.all_pairs
             .get_or_init(|| {
                 let nodes = self.graph.nodes.len();
-                (nodes * nodes * self.bins.len() <= NODE_TABLE_CELLS).then(|| {
-                    (0..self.bins.len())
-                        .into_par_iter()
-                        .map(|bin| (0..nodes).map(|a| self.packed_from(a, bin)).collect())
-                        .collect()
-                })
+                (nodes * nodes * self.bins.len() <= NODE_TABLE_CELLS)
+                    .then(|| NodeTable::new(self, &(0..nodes).collect::<Vec<_>>()))
             })
             .as_ref()
     }
@@ -297,8 +334,8 @@ impl RoadModel {
     /// The matrix cell `(seconds, metres)` of a drive at knot `bin` from a place in zone
     /// `from_zone`, `g` great-circle metres from the destination, given `tr(node)`, the
     /// shortest path from the start to each node of the destination's snap, and `exits`,
-    /// the local-street leg from each of those nodes to the door (`(node, leg)`), all
-    /// [packed](pack): the best exit, as [`RoadModel::cell_of`] takes it.
+    /// the local-street leg from each of those nodes to the door (`(node, leg)`, `FAR` for
+    /// none), all [packed](pack): the best exit, as [`RoadModel::cell_of`] takes it.
     fn pair(
         &self,
         tr: impl Fn(usize) -> u64,
@@ -309,6 +346,7 @@ impl RoadModel {
     ) -> (i32, i32) {
         let best = exits
             .iter()
+            .filter(|e| e.1 < FAR)
             .map(|&(b, leg)| tr(b) + leg)
             .min()
             .unwrap_or(FAR);
@@ -494,51 +532,45 @@ impl TravelModel for RoadModel {
         sources.dedup();
         let nodes = self.graph.nodes.len();
         // The all-pairs table when it is kept (see `RoadModel::warm`), else the sources'.
-        let computed: Option<Vec<NodeTable>>;
-        let per_node: Option<&Vec<NodeTable>> = match self.all_pairs.get().and_then(Option::as_ref)
-        {
+        let computed: Option<NodeTable>;
+        let per_node: Option<&NodeTable> = match self.all_pairs.get().and_then(Option::as_ref) {
             Some(table) => Some(table),
             None => {
-                computed = (sources.len() * nodes <= NODE_TABLE_CELLS).then(|| {
-                    (0..nb)
-                        .into_par_iter()
-                        .map(|bin| {
-                            let mut table = vec![Vec::new(); nodes];
-                            for &a in &sources {
-                                table[a] = self.packed_from(a, bin);
-                            }
-                            table
-                        })
-                        .collect()
-                });
+                computed = (sources.len() * nodes <= NODE_TABLE_CELLS)
+                    .then(|| NodeTable::new(self, &sources));
                 computed.as_ref()
             }
         };
-        // One shortest-path tree per (bin, source) location: the best over its snap nodes of
-        // access leg plus the path from that node (the same as a search seeded at all of
-        // them). From a node table, only to the snap nodes (`sources`), indexed by their
-        // place in `sources`; otherwise a search, indexed by node.
-        let tree = |i: usize, bin: usize| -> Vec<u64> {
+        // Per source location, its shortest-path trees, `[target * nb + bin]`: the best over
+        // its snap nodes of access leg plus the path from that node (the same as a search
+        // seeded at all of them). From a node table, only to the snap nodes (`sources`),
+        // indexed by their place in `sources`; otherwise a search per bin, indexed by node.
+        let width = if per_node.is_some() {
+            sources.len()
+        } else {
+            nodes
+        };
+        let trees = |i: usize| -> Vec<u64> {
+            let mut best = vec![FAR; width * nb];
             let Some(table) = &per_node else {
-                return self.tree(&snaps[i], bin).into_iter().map(pack).collect();
+                for bin in 0..nb {
+                    for (b, path) in self.tree(&snaps[i], bin).into_iter().enumerate() {
+                        best[b * nb + bin] = pack(path);
+                    }
+                }
+                return best;
             };
-            let mut best = vec![FAR; sources.len()];
             for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
-                let leg = leg(i, bin, k);
-                let from_a = &table[bin][a];
-                for (x, &b) in best.iter_mut().zip(&sources) {
-                    *x = (*x).min(leg + from_a[b]);
+                let legs: Vec<u64> = (0..nb).map(|bin| leg(i, bin, k)).collect();
+                for (to, &b) in best.chunks_exact_mut(nb.max(1)).zip(&sources) {
+                    for ((x, &path), &leg) in to.iter_mut().zip(table.paths(a, b)).zip(&legs) {
+                        *x = (*x).min(leg + path);
+                    }
                 }
             }
             best
         };
-        let row_cost = n * per
-            + per
-                * if per_node.is_some() {
-                    sources.len()
-                } else {
-                    nodes
-                };
+        let row_cost = n * per + per * width;
         let node: Vec<usize> = match per_node {
             Some(_) => node
                 .iter()
@@ -546,36 +578,41 @@ impl TravelModel for RoadModel {
                 .collect(),
             None => node,
         };
-        // One row (bin, from) of the matrix at a time, in parallel, filled in place:
+        // The rows from one location (one per bin) at a time, in parallel, filled in place:
         // cell (bin * n + from) * n + to.
         let mut time = vec![0i32; nb * n * n];
         let mut distance = vec![0i32; nb * n * n];
-        time.par_chunks_mut(n.max(1))
-            .zip(distance.par_chunks_mut(n.max(1)))
-            .with_min_len(at_least(row_cost))
+        let mut rows: Vec<Vec<(&mut [i32], &mut [i32])>> = (0..n).map(|_| Vec::new()).collect();
+        let cells = time.chunks_mut(n.max(1)).zip(distance.chunks_mut(n.max(1)));
+        for (x, row) in cells.enumerate() {
+            rows[x % n].push(row);
+        }
+        rows.into_par_iter()
+            .with_min_len(at_least(nb * row_cost))
             .enumerate()
-            .for_each(|(x, (t, d))| {
-                let (bin, i) = (x / n, x % n);
-                let tr = tree(i, bin);
+            .for_each(|(i, rows)| {
+                let trees = trees(i);
                 let from = &snaps[i];
-                let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
-                for (j, to) in snaps.iter().enumerate() {
-                    if !can_meet(groups[i], groups[j]) {
-                        (t[j], d[j]) = (i32::MAX, i32::MAX);
-                        continue;
-                    }
-                    if from.at == to.at {
-                        (t[j], d[j]) = (0, 0);
-                        continue;
-                    }
-                    let mut best = FAR;
-                    for k in 0..per {
-                        let b = node[j * per + k];
-                        if b != usize::MAX {
-                            best = best.min(tr[b] + row_legs[j * per + k]);
+                for (bin, (t, d)) in rows.into_iter().enumerate() {
+                    let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
+                    for (j, to) in snaps.iter().enumerate() {
+                        if !can_meet(groups[i], groups[j]) {
+                            (t[j], d[j]) = (i32::MAX, i32::MAX);
+                            continue;
                         }
+                        if from.at == to.at {
+                            (t[j], d[j]) = (0, 0);
+                            continue;
+                        }
+                        let mut best = FAR;
+                        for k in 0..per {
+                            let b = node[j * per + k];
+                            if b != usize::MAX {
+                                best = best.min(trees[b * nb + bin] + row_legs[j * per + k]);
+                            }
+                        }
+                        (t[j], d[j]) = self.cell_of(best, &gc[i * n + j], from.zone, bin);
                     }
-                    (t[j], d[j]) = self.cell_of(best, &gc[i * n + j], from.zone, bin);
                 }
             });
         // FIFO, as `make_fifo` does per pair, a whole bin at a time from the last: a knot may
@@ -624,35 +661,41 @@ impl TravelModel for RoadModel {
         let from: Vec<Local> = (snaps.iter())
             .map(|o| self.local_leg(great_circle_m(o.at, s.at)))
             .collect();
-        let access: Vec<Vec<(usize, Local)>> = (snaps.iter())
-            .map(|snap| {
-                (snap.nodes.iter())
-                    .map(|&(node, gap)| (node, self.local_leg(gap)))
-                    .collect()
-            })
-            .collect();
-        let mut legs: Vec<Vec<(usize, u64)>> = vec![Vec::new(); n];
-        for bin in 0..nb {
-            for ((leg, snap), access) in legs.iter_mut().zip(&snaps).zip(&access) {
-                let f = self.local_factor[bin][snap.zone];
-                leg.clear();
-                leg.extend(access.iter().map(|&(node, l)| (node, pack(l.at(f)))));
-            }
-            // From a door to node `b`: the best entry over its snap nodes, then the table.
-            let table = &table[bin];
-            let via = |entries: &[(usize, u64)], b: usize| {
-                (entries.iter())
-                    .map(|&(a, leg)| (leg + table[a][b]).min(FAR))
-                    .min()
-                    .unwrap_or(FAR)
-            };
-            for (j, other) in snaps.iter().enumerate() {
-                if j == at || other.at == s.at {
-                    continue;
+        // Per place and bin, its snap nodes and the local-street legs to them, [packed](pack),
+        // `per` entries each, `FAR` for none.
+        let per = self.access.snaps;
+        let mut legs = vec![(0, FAR); n * nb * per];
+        for (j, snap) in snaps.iter().enumerate() {
+            for (k, &(node, gap)) in snap.nodes.iter().enumerate() {
+                let l = self.local_leg(gap);
+                for bin in 0..nb {
+                    let f = self.local_factor[bin][snap.zone];
+                    legs[(j * nb + bin) * per + k] = (node, pack(l.at(f)));
                 }
-                out[bin * n + j] = self.pair(|b| via(&legs[at], b), &legs[j], &to[j], s.zone, bin);
+            }
+        }
+        let legs_at = |j: usize, bin: usize| {
+            let at = (j * nb + bin) * per;
+            &legs[at..at + per]
+        };
+        // From a door to node `b` at `bin`: the best entry over its snap nodes, then the table.
+        let via = |entries: &[(usize, u64)], b: usize, bin: usize| {
+            (entries.iter())
+                .filter(|e| e.1 < FAR)
+                .map(|&(a, leg)| (leg + table.paths(a, b)[bin]).min(FAR))
+                .min()
+                .unwrap_or(FAR)
+        };
+        for (j, other) in snaps.iter().enumerate() {
+            if j == at || other.at == s.at {
+                continue;
+            }
+            // All bins of a pair together: their paths lie side by side in the table.
+            for bin in 0..nb {
+                let (new, there) = (legs_at(at, bin), legs_at(j, bin));
+                out[bin * n + j] = self.pair(|b| via(new, b, bin), there, &to[j], s.zone, bin);
                 inbound[bin * n + j] =
-                    self.pair(|b| via(&legs[j], b), &legs[at], &from[j], other.zone, bin);
+                    self.pair(|b| via(there, b, bin), new, &from[j], other.zone, bin);
             }
         }
         // FIFO for the new cells, as for the whole matrix.
