@@ -491,4 +491,17 @@ fn check_rejects_out_of_range_plan_times() {
         "{}",
         r.stderr
     );
+    // A stop's field is named with its place too.
+    let at = text.find("\"drive_m\": ").unwrap() + "\"drive_m\": ".len();
+    let end = at + text[at..].find(',').unwrap();
+    let bad = format!("{}-5{}", &text[..at], &text[end..]);
+    let f = write(dir.path(), "bad-stop.json", bad);
+    let r = housecall(&["check", bookings, &f, "--therapists", THERAPISTS]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("routes[0].stops[0].drive_m \"-5\" - expected metres from 0 to"),
+        "{}",
+        r.stderr
+    );
 }

@@ -357,23 +357,29 @@ const MAX_M: i64 = 10_000_000;
 /// error names the field by its JSON path.
 fn check_ranges(name: &str, doc: &PlanDoc) -> Result<(), InputError> {
     let mut errors = Vec::new();
-    let mut within = |path: String, v: i64, max: i64, unit: &str| {
+    // The path is built only for a value out of range.
+    let mut within = |path: &dyn Fn() -> String, v: i64, max: i64, unit: &str| {
         if !(0..=max).contains(&v) {
             errors.push(InputError {
-                field: Some(path),
+                field: Some(path()),
                 value: Some(v.to_string()),
                 ..InputError::file(name, format!("expected {unit} from 0 to {max}"))
             });
         }
     };
     for (r, route) in doc.routes.iter().enumerate() {
-        let at = |f: &str| format!("routes[{r}].{f}");
-        within(at("leave_s"), route.leave_s, MAX_S, "seconds");
-        within(at("return_drive_s"), route.return_drive_s, MAX_S, "seconds");
-        within(at("return_drive_m"), route.return_drive_m, MAX_M, "metres");
-        within(at("back_s"), route.back_s, MAX_S, "seconds");
+        let at = |f: &'static str| move || format!("routes[{r}].{f}");
+        within(&at("leave_s"), route.leave_s, MAX_S, "seconds");
+        within(
+            &at("return_drive_s"),
+            route.return_drive_s,
+            MAX_S,
+            "seconds",
+        );
+        within(&at("return_drive_m"), route.return_drive_m, MAX_M, "metres");
+        within(&at("back_s"), route.back_s, MAX_S, "seconds");
         for (k, stop) in route.stops.iter().enumerate() {
-            let at = |f: &str| format!("routes[{r}].stops[{k}].{f}");
+            let at = |f: &'static str| move || format!("routes[{r}].stops[{k}].{f}");
             match stop {
                 StopDoc::Visit {
                     arrival_s,
@@ -391,13 +397,13 @@ fn check_ranges(name: &str, doc: &PlanDoc) -> Result<(), InputError> {
                         ("departure_s", departure_s),
                         ("drive_s", drive_s),
                     ] {
-                        within(at(f), *v, MAX_S, "seconds");
+                        within(&at(f), *v, MAX_S, "seconds");
                     }
-                    within(at("drive_m"), *drive_m, MAX_M, "metres");
+                    within(&at("drive_m"), *drive_m, MAX_M, "metres");
                 }
                 StopDoc::Break { start_s, end_s, .. } => {
-                    within(at("start_s"), *start_s, MAX_S, "seconds");
-                    within(at("end_s"), *end_s, MAX_S, "seconds");
+                    within(&at("start_s"), *start_s, MAX_S, "seconds");
+                    within(&at("end_s"), *end_s, MAX_S, "seconds");
                 }
             }
         }
