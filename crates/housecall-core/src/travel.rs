@@ -76,6 +76,19 @@ pub trait TravelModel: Sync {
         self.matrix(locations)
     }
 
+    /// The matrix of drives between `locations` where only the drives from `i` to `j` for
+    /// which `needed(i, j)` holds are needed (answering one question about a day needs its
+    /// routes' legs and the drives to and from the new place, not every pair). The others
+    /// may be left [`Drive::UNREACHABLE`]; the default computes every pair.
+    fn matrix_of(
+        &self,
+        locations: &[Location],
+        needed: &(dyn Fn(usize, usize) -> bool + Sync),
+    ) -> TravelMatrix {
+        let _ = needed;
+        self.matrix(locations)
+    }
+
     /// `matrix` (of `locations`) with `new` inserted as location `at`: only the drives to
     /// and from `new` are computed (through [`TravelModel::matrix_within`], every other pair
     /// left out), the rest is copied. For answering many one-visit questions against one

@@ -477,6 +477,14 @@ impl TravelModel for RoadModel {
     /// one; one search per location and bin on a large imported one), great-circle distances
     /// once per pair, and the access and egress legs once per location and bin.
     fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
+        self.matrix_of(locations, &|i, j| can_meet(groups[i], groups[j]))
+    }
+
+    fn matrix_of(
+        &self,
+        locations: &[Location],
+        needed: &(dyn Fn(usize, usize) -> bool + Sync),
+    ) -> TravelMatrix {
         let n = locations.len();
         let nb = self.bins.len();
         // Parallel pieces of at least this many items of `cost` units each: a small matrix
@@ -518,7 +526,7 @@ impl TravelModel for RoadModel {
             .enumerate()
             .for_each(|(i, row)| {
                 for (j, g) in row.iter_mut().enumerate() {
-                    if can_meet(groups[i], groups[j]) {
+                    if needed(i, j) {
                         *g = self.local_leg(great_circle_m(locations[i], locations[j]));
                     }
                 }
@@ -550,6 +558,13 @@ impl TravelModel for RoadModel {
         } else {
             nodes
         };
+        let node: Vec<usize> = match per_node {
+            Some(_) => node
+                .iter()
+                .map(|&b| sources.binary_search(&b).unwrap_or(usize::MAX))
+                .collect(),
+            None => node,
+        };
         let trees = |i: usize| -> Vec<u64> {
             let mut best = vec![FAR; width * nb];
             let Some(table) = &per_node else {
@@ -560,9 +575,20 @@ impl TravelModel for RoadModel {
                 }
                 return best;
             };
+            // Only to the snap nodes of the places a drive from `i` is needed to.
+            let mut wanted = vec![false; width];
+            for j in (0..n).filter(|&j| needed(i, j)) {
+                for &x in &node[j * per..(j + 1) * per] {
+                    if let Some(w) = wanted.get_mut(x) {
+                        *w = true;
+                    }
+                }
+            }
             for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
                 let legs: Vec<u64> = (0..nb).map(|bin| leg(i, bin, k)).collect();
-                for (to, &b) in best.chunks_exact_mut(nb.max(1)).zip(&sources) {
+                let targets = (best.chunks_exact_mut(nb.max(1)).zip(&sources).zip(&wanted))
+                    .filter_map(|(x, &w)| w.then_some(x));
+                for (to, &b) in targets {
                     for ((x, &path), &leg) in to.iter_mut().zip(table.paths(a, b)).zip(&legs) {
                         *x = (*x).min(leg + path);
                     }
@@ -571,13 +597,6 @@ impl TravelModel for RoadModel {
             best
         };
         let row_cost = n * per + per * width;
-        let node: Vec<usize> = match per_node {
-            Some(_) => node
-                .iter()
-                .map(|&b| sources.binary_search(&b).unwrap_or(usize::MAX))
-                .collect(),
-            None => node,
-        };
         // The rows from one location (one per bin) at a time, in parallel, filled in place:
         // cell (bin * n + from) * n + to.
         let mut time = vec![0i32; nb * n * n];
@@ -591,12 +610,13 @@ impl TravelModel for RoadModel {
             .with_min_len(at_least(nb * row_cost))
             .enumerate()
             .for_each(|(i, rows)| {
-                let trees = trees(i);
+                let any = (0..n).any(|j| needed(i, j));
+                let trees = if any { trees(i) } else { Vec::new() };
                 let from = &snaps[i];
                 for (bin, (t, d)) in rows.into_iter().enumerate() {
                     let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
                     for (j, to) in snaps.iter().enumerate() {
-                        if !can_meet(groups[i], groups[j]) {
+                        if !needed(i, j) {
                             (t[j], d[j]) = (i32::MAX, i32::MAX);
                             continue;
                         }

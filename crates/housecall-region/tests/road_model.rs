@@ -59,6 +59,34 @@ fn shipped_graph_is_connected_and_snaps_nearby() {
     assert_eq!(region.roads.nodes[near].id, "BRAM_DT");
 }
 
+/// Only the pairs asked for are computed, warm (from the all-pairs table) or cold; the others
+/// are unreachable, and the rest equals the full matrix.
+#[test]
+fn matrix_of_computes_only_the_pairs_asked_for() {
+    let locs = points(4, 12);
+    let needed = |i: usize, j: usize| i == 3 || (i * 7 + j * 5) % 4 == 0;
+    for warm in [false, true] {
+        let model = Region::western_gta().road_model();
+        if warm {
+            model.warm();
+        }
+        let full = model.matrix(&locs);
+        let some = model.matrix_of(&locs, &needed);
+        for i in 0..12 {
+            for j in 0..12 {
+                for t in [Seconds::hm(7, 10), Seconds::hm(12, 0), Seconds::hm(17, 15)] {
+                    let want = if needed(i, j) {
+                        full.drive(i, j, t)
+                    } else {
+                        Drive::UNREACHABLE
+                    };
+                    assert_eq!(some.drive(i, j, t), want, "{i}->{j} at {t:?}, warm {warm}");
+                }
+            }
+        }
+    }
+}
+
 /// Only pairs that can meet (the same day, or a home) are computed; the others are
 /// unreachable, and the rest equals the full matrix.
 #[test]

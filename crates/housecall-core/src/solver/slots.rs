@@ -158,8 +158,10 @@ impl<'a> Prepared<'a> {
             routes: routes_of(problem, plan),
         };
         day.answer(new, query, false, |with| {
-            let (locations, groups) = Instance::locations(with);
-            model.matrix_within(&locations, &groups)
+            let (locations, _) = Instance::locations(with);
+            let needed = day.needed(with);
+            let n = locations.len();
+            model.matrix_of(&locations, &|i, j| needed[i * n + j])
         })
     }
 
@@ -220,6 +222,29 @@ impl<'a> Prepared<'a> {
 }
 
 impl Day<'_> {
+    /// Which drives answering a question needs, `[from * n + to]` over the
+    /// [locations](Instance::locations) of `with` (the day's problem with the request as its
+    /// last booking): to and from the request; from each therapist's start and to each end
+    /// (a booking alone on a shift, and the reasons when nothing fits); the routes' legs.
+    fn needed(&self, with: &Problem) -> Vec<bool> {
+        let bookings = with.bookings.len();
+        let n = bookings + 2 * with.therapists.len();
+        let new = bookings - 1;
+        let mut needed = vec![false; n * n];
+        // A therapist's start, and their end, in the order of the locations.
+        let start = |i: usize| i >= bookings && (i - bookings).is_multiple_of(2);
+        let end = |j: usize| j >= bookings && !(j - bookings).is_multiple_of(2);
+        for i in 0..n {
+            for j in 0..n {
+                needed[i * n + j] = i == new || j == new || start(i) || end(j);
+            }
+        }
+        for leg in self.routes.iter().flat_map(|r| r.windows(2)) {
+            needed[leg[0] * n + leg[1]] = true;
+        }
+        needed
+    }
+
     /// The slots for `new`; `matrix` gives the travel matrix of the problem with the request
     /// added as its last booking (called once that problem is valid).
     fn answer(
