@@ -64,7 +64,7 @@ fn shipped_graph_is_connected_and_snaps_nearby() {
 #[test]
 fn matrix_of_computes_only_the_pairs_asked_for() {
     let locs = points(4, 12);
-    let needed = |i: usize, j: usize| i == 3 || (i * 7 + j * 5) % 4 == 0;
+    let needed = |i: usize, j: usize| i == 3 || (i * 7 + j * 5).is_multiple_of(4);
     for warm in [false, true] {
         let model = Region::western_gta().road_model();
         if warm {
