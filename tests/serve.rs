@@ -289,6 +289,16 @@ fn bad_requests_get_json_errors_with_paths() {
     assert_eq!(code, 500);
     assert_eq!(doc["error"], "internal");
     assert!(s.alive());
+    // And on a worker, more than there are workers: each one 500, the workers still there.
+    for _ in 0..3 {
+        let (code, doc) = send("/v1/_panic_on_worker", "{}");
+        assert_eq!(code, 500, "{doc}");
+        assert_eq!(doc["error"], "internal");
+    }
+    assert!(s.alive());
+    let one = format!(r#"{{"bookings": [{{"id": "a", "lat": 43.6, "lon": -79.7}}], {team}}}"#);
+    let (code, doc) = send("/v1/plan", &one);
+    assert_eq!((code, &doc["summary"]["served"]), (200, &json!(1)), "{doc}");
 }
 
 #[test]

@@ -63,8 +63,8 @@ pub(crate) struct App {
     straight: housecall_core::StraightLine,
     /// Requests admitted: running or waiting for a worker.
     admit: Arc<Semaphore>,
-    /// Requests running on a worker.
-    run: Arc<Semaphore>,
+    /// The workers that run the admitted requests' CPU-bound work.
+    pool: api::Pool,
     workers: usize,
     max_body: usize,
     timeout: Duration,
@@ -132,7 +132,8 @@ pub(crate) fn run(a: ServeArgs) -> Result<(), Failure> {
         road,
         straight: housecall_region::straight_line(),
         admit: Arc::new(Semaphore::new(workers + queue)),
-        run: Arc::new(Semaphore::new(workers)),
+        pool: api::Pool::new(workers)
+            .map_err(|e| bad(format!("cannot start the worker threads: {e}")))?,
         workers,
         max_body,
         timeout,
@@ -186,9 +187,12 @@ fn router(app: Arc<App>) -> Router {
         .route("/v1/slots", post(api::slots_handler))
         .route("/v1/replan", post(api::replan_handler))
         .route("/v1/check", post(api::check_handler));
-    // A route that panics, in debug builds only: the tests show a panic is caught.
+    // Routes that panic, in debug builds only: the tests show a panic is caught, on the
+    // async side and on a worker.
     #[cfg(debug_assertions)]
-    let r = r.route("/v1/_panic", post(api::panic));
+    let r = r
+        .route("/v1/_panic", post(api::panic))
+        .route("/v1/_panic_on_worker", post(api::panic_on_worker));
     r.fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
         .layer(axum::middleware::from_fn_with_state(app.clone(), observe))
