@@ -4,7 +4,7 @@
 use crate::model::Location;
 use crate::time::{Metres, Seconds};
 use rayon::prelude::*;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One drive: how long it takes and how far it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -132,6 +132,36 @@ fn interpolate_from(bins: &[Seconds], k: usize, t: Seconds, values: impl Fn(usiz
     v0 + ((v1 - v0) * (t.0 - t0)).div_euclid(t1 - t0)
 }
 
+/// The last of `bins` starting at or before each minute of two days, shared by every matrix
+/// with those bins (a model's matrices all have its bins): a service builds a small matrix
+/// per request, and a table of its own would be 5.6 KiB to fill and then to miss in the cache
+/// on every drive looked up.
+fn minute_table(bins: &[Seconds]) -> Arc<[u16]> {
+    /// A set of bins and its table.
+    type Table = (Vec<Seconds>, Arc<[u16]>);
+    /// The tables of the last few bin sets.
+    static TABLES: Mutex<Vec<Table>> = Mutex::new(Vec::new());
+    let mut tables = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, table)) = tables.iter().find(|(b, _)| b == bins) {
+        return table.clone();
+    }
+    // In one sweep.
+    let mut k = 0;
+    let table: Arc<[u16]> = (0..2 * 24 * 60)
+        .map(|m| {
+            while k < bins.len() && bins[k].0 <= m * 60 {
+                k += 1;
+            }
+            k.saturating_sub(1) as u16
+        })
+        .collect();
+    if tables.len() == 8 {
+        tables.remove(0);
+    }
+    tables.push((bins.to_vec(), table.clone()));
+    table
+}
+
 /// Makes knot values FIFO: the time at knot `k` may not exceed the wait until knot `k + 1`
 /// plus the time from there (leaving later and arriving earlier would beat it). `secs` holds
 /// one value per knot of `bins`.
@@ -213,8 +243,9 @@ impl TravelModel for StraightLine {
 pub struct TravelMatrix {
     n: usize,
     bins: Vec<Seconds>,
-    /// For each minute of two days, the last bin starting at or before that minute.
-    bin_at_minute: Vec<u16>,
+    /// For each minute of two days, the last bin starting at or before that minute (one
+    /// table for all matrices with the same bins: see [`minute_table`]).
+    bin_at_minute: Arc<[u16]>,
     time: Vec<i32>,
     distance: Vec<i32>,
     /// The least time of each pair over the bins, built when first asked for (several bins
@@ -254,16 +285,7 @@ impl TravelMatrix {
             "one time per bin and ordered pair"
         );
         assert_eq!(distance.len(), time.len(), "one distance per time");
-        // The last bin starting at or before each minute, in one sweep.
-        let mut k = 0;
-        let bin_at_minute = (0..2 * 24 * 60)
-            .map(|m| {
-                while k < bins.len() && bins[k].0 <= m * 60 {
-                    k += 1;
-                }
-                k.saturating_sub(1) as u16
-            })
-            .collect();
+        let bin_at_minute = minute_table(&bins);
         TravelMatrix {
             n,
             bins,
