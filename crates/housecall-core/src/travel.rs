@@ -442,6 +442,15 @@ impl TravelMatrix {
         least[from * self.n + to] as i64
     }
 
+    /// The length in metres of the drive from location `from` to `to` when it is the same
+    /// whenever one leaves (the same way at every time bin), else `None`.
+    pub fn fixed_distance(&self, from: usize, to: usize) -> Option<i64> {
+        let d = self.distance[self.at(0, from, to)];
+        (1..self.bins.len())
+            .all(|k| self.distance[self.at(k, from, to)] == d)
+            .then_some(d as i64)
+    }
+
     /// The drive from location `from` to `to` leaving at `depart`.
     pub fn drive(&self, from: usize, to: usize, depart: Seconds) -> Drive {
         let k = self.bin_of(depart.0);

@@ -96,12 +96,17 @@ fn fast_slots_agree_with_brute_force() {
 
 #[test]
 fn every_suggestion_booked_as_confirmed_passes_check() {
+    suggestions_booked_as_confirmed(&RushHour);
+    // With distances that depend on the time of day too.
+    suggestions_booked_as_confirmed(&Detours);
+}
+
+fn suggestions_booked_as_confirmed(model: &dyn TravelModel) {
     let mut r = Lcg(3);
-    let model = RushHour;
     for round in 0..6 {
         let p = day(&mut r, 8);
-        let plan = solve(&p, &model, &opts()).unwrap();
-        let prepared = Prepared::new(&p, &model, &plan).unwrap();
+        let plan = solve(&p, model, &opts()).unwrap();
+        let prepared = Prepared::new(&p, model, &plan).unwrap();
         let new = booking(&mut r, "new".into());
         let answer = prepared.slots(&new, &SlotQuery::default()).unwrap();
         assert_eq!(answer.none.is_some(), answer.slots.is_empty());
@@ -122,7 +127,7 @@ fn every_suggestion_booked_as_confirmed_passes_check() {
             );
             let again = solve_from(
                 &booked,
-                &model,
+                model,
                 &SolveOptions {
                     iterations: 0,
                     ..opts()
@@ -130,12 +135,12 @@ fn every_suggestion_booked_as_confirmed_passes_check() {
                 &plan,
             )
             .unwrap();
-            let v = check(&booked, &model, &again);
+            let v = check(&booked, model, &again);
             assert!(v.is_empty(), "round {round}, slot {k}: {v:?} {slot:?}");
             let it = again
                 .itineraries
                 .iter()
-                .find(|i| i.therapist == slot.therapist)
+                .find(|i| i.therapist == slot.therapist && i.date == slot.date)
                 .expect("the day with the new visit");
             let v = it.visits().find(|v| v.booking == "new").expect("booked");
             assert_eq!(v.start, slot.start);
