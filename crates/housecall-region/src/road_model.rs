@@ -424,68 +424,16 @@ impl RoadModel {
         .collect()
     }
 
-    /// The drive `(seconds, metres)` at knot `bin`, given shortest paths `tree` from `from`.
-    fn knot(&self, tree: &[(u64, u64)], from: &Snap, to: &Snap, bin: usize) -> (i64, i64) {
-        if from.at == to.at {
-            return (0, 0);
-        }
-        let mut best = self.local(great_circle_m(from.at, to.at), from.zone, bin);
-        for &(n, gap) in &to.nodes {
-            let (ms, m) = tree[n];
-            if ms == u64::MAX {
-                continue;
-            }
-            let (ams, am) = self.local(gap, to.zone, bin);
-            best = best.min((ms + ams, m + am));
-        }
-        (whole_secs(best.0) + self.access.overhead.0, best.1 as i64)
-    }
-}
-
-impl TravelModel for RoadModel {
-    fn drive(&self, from: Location, to: Location, depart: Seconds) -> Drive {
-        if from == to {
-            return Drive::default();
-        }
-        let (a, b) = (self.snap(from), self.snap(to));
-        let knots: Vec<(i64, i64)> = (0..self.bins.len())
-            .map(|k| self.knot(&self.tree(&a, k), &a, &b, k))
-            .collect();
-        let mut secs: Vec<i64> = knots.iter().map(|k| k.0).collect();
-        make_fifo(&self.bins, &mut secs);
-        let k = self
-            .bins
-            .partition_point(|b| *b <= depart)
-            .saturating_sub(1);
-        Drive {
-            time: Seconds(interpolate(&self.bins, depart, |i| secs[i])),
-            distance: Metres(knots[k].1),
-        }
-    }
-
-    fn time_bins(&self) -> Vec<Seconds> {
-        self.bins.clone()
-    }
-
-    fn matrix(&self, locations: &[Location]) -> TravelMatrix {
-        self.matrix_within(locations, &vec![SHARED; locations.len()])
-    }
-
-    /// The same values as [`RoadModel::drive`] for every pair that can meet (others are
-    /// unreachable), computed many-to-many: shortest paths from each graph node that some
-    /// location joins the graph at, once per time bin (on a small graph such as the shipped
-    /// one; one search per location and bin on a large imported one), great-circle distances
-    /// once per pair, and the access and egress legs once per location and bin.
-    fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
-        self.matrix_of(locations, &|i, j| can_meet(groups[i], groups[j]))
-    }
-
-    fn matrix_of(
+    /// [`TravelModel::matrix_of`]; with `searches_only`, from a shortest-path search per
+    /// location and bin even where a node table would serve (as on a large graph), for tests.
+    fn matrix_by(
         &self,
         locations: &[Location],
         needed: &(dyn Fn(usize, usize) -> bool + Sync),
+        searches_only: bool,
     ) -> TravelMatrix {
         let n = locations.len();
+
         let nb = self.bins.len();
         // Parallel pieces of at least this many items of `cost` units each: a small matrix
         // (a day's, in a service answering many at once) stays on one thread.
@@ -542,6 +490,7 @@ impl TravelModel for RoadModel {
         // The all-pairs table when it is kept (see `RoadModel::warm`), else the sources'.
         let computed: Option<NodeTable>;
         let per_node: Option<&NodeTable> = match self.all_pairs.get().and_then(Option::as_ref) {
+            _ if searches_only => None,
             Some(table) => Some(table),
             None => {
                 computed = (sources.len() * nodes <= NODE_TABLE_CELLS)
@@ -549,14 +498,19 @@ impl TravelModel for RoadModel {
                 computed.as_ref()
             }
         };
-        // Per source location, its shortest-path trees, `[target * nb + bin]`: the best over
-        // its snap nodes of access leg plus the path from that node (the same as a search
-        // seeded at all of them). From a node table, only to the snap nodes (`sources`),
-        // indexed by their place in `sources`; otherwise a search per bin, indexed by node.
+        // Per source location, its shortest-path trees, one per bin: the best over its snap
+        // nodes of access leg plus the path from that node (the same as a search seeded at
+        // all of them). From a node table, only to the snap nodes (`sources`), indexed by
+        // their place in `sources`, the bins of a target side by side (as in the table);
+        // otherwise a search per bin, indexed by node, a bin's tree in one piece.
         let width = if per_node.is_some() {
             sources.len()
         } else {
             nodes
+        };
+        let tree_at = |target: usize, bin: usize| match per_node {
+            Some(_) => target * nb + bin,
+            None => bin * width + target,
         };
         let node: Vec<usize> = match per_node {
             Some(_) => node
@@ -568,9 +522,9 @@ impl TravelModel for RoadModel {
         let trees = |i: usize| -> Vec<u64> {
             let mut best = vec![FAR; width * nb];
             let Some(table) = &per_node else {
-                for bin in 0..nb {
-                    for (b, path) in self.tree(&snaps[i], bin).into_iter().enumerate() {
-                        best[b * nb + bin] = pack(path);
+                for (bin, tree) in best.chunks_exact_mut(width.max(1)).enumerate() {
+                    for (x, path) in tree.iter_mut().zip(self.tree(&snaps[i], bin)) {
+                        *x = pack(path);
                     }
                 }
                 return best;
@@ -628,7 +582,7 @@ impl TravelModel for RoadModel {
                         for k in 0..per {
                             let b = node[j * per + k];
                             if b != usize::MAX {
-                                best = best.min(trees[b * nb + bin] + row_legs[j * per + k]);
+                                best = best.min(trees[tree_at(b, bin)] + row_legs[j * per + k]);
                             }
                         }
                         (t[j], d[j]) = self.cell_of(best, &gc[i * n + j], from.zone, bin);
@@ -651,6 +605,71 @@ impl TravelModel for RoadModel {
                 });
         }
         TravelMatrix::from_parts(n, self.bins.clone(), time, distance)
+    }
+
+    /// The drive `(seconds, metres)` at knot `bin`, given shortest paths `tree` from `from`.
+    fn knot(&self, tree: &[(u64, u64)], from: &Snap, to: &Snap, bin: usize) -> (i64, i64) {
+        if from.at == to.at {
+            return (0, 0);
+        }
+        let mut best = self.local(great_circle_m(from.at, to.at), from.zone, bin);
+        for &(n, gap) in &to.nodes {
+            let (ms, m) = tree[n];
+            if ms == u64::MAX {
+                continue;
+            }
+            let (ams, am) = self.local(gap, to.zone, bin);
+            best = best.min((ms + ams, m + am));
+        }
+        (whole_secs(best.0) + self.access.overhead.0, best.1 as i64)
+    }
+}
+
+impl TravelModel for RoadModel {
+    fn drive(&self, from: Location, to: Location, depart: Seconds) -> Drive {
+        if from == to {
+            return Drive::default();
+        }
+        let (a, b) = (self.snap(from), self.snap(to));
+        let knots: Vec<(i64, i64)> = (0..self.bins.len())
+            .map(|k| self.knot(&self.tree(&a, k), &a, &b, k))
+            .collect();
+        let mut secs: Vec<i64> = knots.iter().map(|k| k.0).collect();
+        make_fifo(&self.bins, &mut secs);
+        let k = self
+            .bins
+            .partition_point(|b| *b <= depart)
+            .saturating_sub(1);
+        Drive {
+            time: Seconds(interpolate(&self.bins, depart, |i| secs[i])),
+            distance: Metres(knots[k].1),
+        }
+    }
+
+    fn time_bins(&self) -> Vec<Seconds> {
+        self.bins.clone()
+    }
+
+    fn matrix(&self, locations: &[Location]) -> TravelMatrix {
+        self.matrix_within(locations, &vec![SHARED; locations.len()])
+    }
+
+    /// [`TravelModel::matrix_of`] for the pairs that can meet.
+    fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
+        self.matrix_of(locations, &|i, j| can_meet(groups[i], groups[j]))
+    }
+
+    /// The same values as [`RoadModel::drive`] for every pair asked for (others are
+    /// unreachable), computed many-to-many: shortest paths from each graph node that some
+    /// location joins the graph at, once per time bin (on a small graph such as the shipped
+    /// one; one search per location and bin on a large imported one), great-circle distances
+    /// once per pair, and the access and egress legs once per location and bin.
+    fn matrix_of(
+        &self,
+        locations: &[Location],
+        needed: &(dyn Fn(usize, usize) -> bool + Sync),
+    ) -> TravelMatrix {
+        self.matrix_by(locations, needed, false)
     }
 
     /// On a small graph, the new location's row and column come from the all-pairs node
@@ -740,6 +759,39 @@ impl TravelModel for RoadModel {
 #[cfg(test)]
 mod tests {
     use super::round_u64;
+    use crate::Region;
+    use housecall_core::{Drive, Location, Seconds, TravelModel};
+
+    /// The searches a large graph takes (one per location and bin) give the node tables'
+    /// matrix, pairs left out included.
+    #[test]
+    fn searches_give_the_tables_matrix() {
+        let model = Region::western_gta().road_model();
+        let locs: Vec<Location> = (0..9)
+            .map(|k| Location {
+                lat: 43.45 + 0.05 * k as f64,
+                lon: -80.2 + 0.07 * ((k * 5) % 9) as f64,
+            })
+            .collect();
+        let needed = |i: usize, j: usize| i == 2 || j == 5 || j == i + 1;
+        let tables = model.matrix_of(&locs, &needed);
+        let searches = model.matrix_by(&locs, &needed, true);
+        for i in 0..locs.len() {
+            for j in 0..locs.len() {
+                for t in (5 * 3600..21 * 3600).step_by(1999) {
+                    let want = match needed(i, j) {
+                        true => model.drive(locs[i], locs[j], Seconds(t)),
+                        false => Drive::UNREACHABLE,
+                    };
+                    let (a, b) = (
+                        tables.drive(i, j, Seconds(t)),
+                        searches.drive(i, j, Seconds(t)),
+                    );
+                    assert_eq!((a, b), (want, want), "{i} -> {j} at {t}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn round_u64_is_round_as_u64() {
