@@ -323,6 +323,17 @@ impl Pool {
     }
 }
 
+/// Drops a job not yet started, with the request it belongs to.
+struct Abandon<J>(Arc<std::sync::Mutex<Option<J>>>);
+
+impl<J> Drop for Abandon<J> {
+    fn drop(&mut self) {
+        if let Ok(mut waiting) = self.0.lock() {
+            waiting.take();
+        }
+    }
+}
+
 /// Runs `job` on a worker once one is free, off the async runtime. A request still waiting
 /// for a worker when `deadline` passes is answered `503` then (it could not finish within
 /// its limit), and its job, with the body it holds, is dropped at once; one already running
@@ -333,9 +344,11 @@ async fn on_worker<T: Send + 'static>(
     deadline: Instant,
     job: impl FnOnce(&App) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    // Taken by the worker that starts it, or by the request when it gives up waiting.
+    // Taken by the worker that starts it, or by the request when it gives up waiting or is
+    // dropped (its client gone) before that.
     let waiting = Arc::new(std::sync::Mutex::new(Some((job, admitted))));
     let take = |w: &std::sync::Mutex<Option<_>>| w.lock().ok().and_then(|mut w| w.take());
+    let _abandon = Abandon(waiting.clone());
     let (done, answer) = tokio::sync::oneshot::channel();
     let (worker_app, mine) = (app.clone(), waiting.clone());
     let sent = app.pool.queue.send(Box::new(move || {
