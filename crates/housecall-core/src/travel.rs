@@ -443,10 +443,17 @@ impl TravelMatrix {
     }
 
     /// The length in metres of the drive from location `from` to `to` when it is the same
-    /// whenever one leaves (the same way at every time bin), else `None`.
-    pub fn fixed_distance(&self, from: usize, to: usize) -> Option<i64> {
-        let d = self.distance[self.at(0, from, to)];
-        (1..self.bins.len())
+    /// whenever one leaves within `leaving` (seconds since midnight: the same way at every
+    /// time bin those times fall in), else `None`.
+    pub fn fixed_distance(
+        &self,
+        from: usize,
+        to: usize,
+        leaving: std::ops::RangeInclusive<i64>,
+    ) -> Option<i64> {
+        let (first, last) = (self.bin_of(*leaving.start()), self.bin_of(*leaving.end()));
+        let d = self.distance[self.at(first, from, to)];
+        (first + 1..=last)
             .all(|k| self.distance[self.at(k, from, to)] == d)
             .then_some(d as i64)
     }

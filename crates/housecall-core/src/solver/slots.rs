@@ -466,8 +466,9 @@ impl Day<'_> {
         slot.therapist
             .clone_from(&self.problem.therapists[therapist].id);
         let distance = |inst: &Instance, seq: &[usize]| {
-            // When every leg is as long whenever it is driven, the timetable (a route that
-            // fits its shift has one) does not matter.
+            // When every leg is as long whenever in the shift it is driven, the timetable (a
+            // route that fits its shift has one, every drive within the shift's hours) does
+            // not matter.
             let sd = &inst.shifts[s];
             let stops = seq.iter().map(|&b| inst.bookings[b].loc);
             let places: Vec<usize> = std::iter::once(sd.start_loc)
@@ -476,7 +477,7 @@ impl Day<'_> {
                 .collect();
             let fixed = places
                 .windows(2)
-                .map(|w| inst.matrix.fixed_distance(w[0], w[1]));
+                .map(|w| inst.matrix.fixed_distance(w[0], w[1], sd.open..=sd.close));
             if let Some(total) = fixed.sum::<Option<i64>>() {
                 return total;
             }
