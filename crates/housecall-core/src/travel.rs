@@ -492,6 +492,24 @@ mod tests {
     }
 
     #[test]
+    fn fixed_distance_is_the_length_at_every_bin_of_the_hours() {
+        // One pair, four bins (00:00, 07:00, 09:00, 19:00): a detour from 07:00 to 09:00.
+        let bins: Vec<Seconds> = [0, 7, 9, 19].iter().map(|h| Seconds(h * 3600)).collect();
+        let distance = vec![1000, 1200, 1000, 1000];
+        let m = TravelMatrix::from_parts(1, bins, vec![60; 4], distance);
+        assert_eq!(m.fixed_distance(0, 0, 0..=86_399), None);
+        assert_eq!(m.fixed_distance(0, 0, 9 * 3600..=20 * 3600), Some(1000));
+        assert_eq!(
+            m.fixed_distance(0, 0, 7 * 3600..=8 * 3600 + 3599),
+            Some(1200)
+        );
+        assert_eq!(m.fixed_distance(0, 0, 6 * 3600..=7 * 3600), None);
+        for t in (9 * 3600..=20 * 3600).step_by(600) {
+            assert_eq!(m.drive(0, 0, Seconds(t)).distance, Metres(1000));
+        }
+    }
+
+    #[test]
     fn interpolation_between_knots_and_fifo() {
         let bins = [Seconds(0), Seconds(100), Seconds(200)];
         let v = [50i64, 150, 10];
