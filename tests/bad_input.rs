@@ -478,30 +478,28 @@ fn check_rejects_out_of_range_plan_times() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(out).unwrap();
-    let at = text.find("\"leave_s\": ").unwrap() + "\"leave_s\": ".len();
-    let end = at + text[at..].find(',').unwrap();
-    let bad = format!("{}9223372036854775807{}", &text[..at], &text[end..]);
-    let f = write(dir.path(), "bad.json", bad);
-    let r = housecall(&["check", bookings, &f, "--therapists", THERAPISTS]);
-    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // The plan with the first value of `key` replaced by `value`, checked: the error output.
+    let check_with = |key: &str, value: &str| {
+        let key = format!("\"{key}\": ");
+        let at = text.find(&key).unwrap() + key.len();
+        let end = at + text[at..].find(',').unwrap();
+        let bad = format!("{}{value}{}", &text[..at], &text[end..]);
+        let f = write(dir.path(), "bad.json", bad);
+        let r = housecall(&["check", bookings, &f, "--therapists", THERAPISTS]);
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        r.stderr
+    };
+    let stderr = check_with("leave_s", "9223372036854775807");
     assert!(
-        r.stderr.contains(
+        stderr.contains(
             "routes[0].leave_s \"9223372036854775807\" - expected seconds from 0 to 172800"
         ),
-        "{}",
-        r.stderr
+        "{stderr}"
     );
     // A stop's field is named with its place too.
-    let at = text.find("\"drive_m\": ").unwrap() + "\"drive_m\": ".len();
-    let end = at + text[at..].find(',').unwrap();
-    let bad = format!("{}-5{}", &text[..at], &text[end..]);
-    let f = write(dir.path(), "bad-stop.json", bad);
-    let r = housecall(&["check", bookings, &f, "--therapists", THERAPISTS]);
-    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let stderr = check_with("drive_m", "-5");
     assert!(
-        r.stderr
-            .contains("routes[0].stops[0].drive_m \"-5\" - expected metres from 0 to"),
-        "{}",
-        r.stderr
+        stderr.contains("routes[0].stops[0].drive_m \"-5\" - expected metres from 0 to"),
+        "{stderr}"
     );
 }
