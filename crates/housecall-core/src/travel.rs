@@ -70,10 +70,9 @@ pub trait TravelModel: Sync {
     /// The matrix of drives between `locations` where only pairs that can meet are needed:
     /// `groups[i]` is location `i`'s group (a day), [`SHARED`] for one that meets every
     /// group (a therapist's home, an undated booking). Pairs of two different groups may be
-    /// left [`Drive::UNREACHABLE`]; the default computes every pair.
+    /// left [`Drive::UNREACHABLE`]: [`TravelModel::matrix_of`] for the pairs that can meet.
     fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
-        let _ = groups;
-        self.matrix(locations)
+        self.matrix_of(locations, &|i, j| can_meet(groups[i], groups[j]))
     }
 
     /// The matrix of drives between `locations` where only the drives from `i` to `j` for

@@ -13,7 +13,7 @@
 use crate::profiles::SpeedProfiles;
 use crate::roads::RoadGraph;
 use housecall_core::{
-    can_meet, great_circle_m, interpolate, make_fifo, only_with, Drive, Location, Metres, Seconds,
+    great_circle_m, interpolate, make_fifo, only_with, Drive, Location, Metres, Seconds,
     TravelMatrix, TravelModel, SHARED,
 };
 use rayon::prelude::*;
@@ -652,11 +652,6 @@ impl TravelModel for RoadModel {
 
     fn matrix(&self, locations: &[Location]) -> TravelMatrix {
         self.matrix_within(locations, &vec![SHARED; locations.len()])
-    }
-
-    /// [`TravelModel::matrix_of`] for the pairs that can meet.
-    fn matrix_within(&self, locations: &[Location], groups: &[u32]) -> TravelMatrix {
-        self.matrix_of(locations, &|i, j| can_meet(groups[i], groups[j]))
     }
 
     /// The same values as [`RoadModel::drive`] for every pair asked for (others are

@@ -18,7 +18,7 @@ use super::{feasible_shifts, routes_of};
 use crate::model::{Booking, Problem};
 use crate::plan::{Plan, Reason};
 use crate::time::{Metres, Seconds};
-use crate::travel::{TravelMatrix, TravelModel};
+use crate::travel::{can_meet, TravelMatrix, TravelModel};
 use crate::validate::ProblemError;
 use chrono::NaiveDate;
 
@@ -158,10 +158,12 @@ impl<'a> Prepared<'a> {
             routes: routes_of(problem, plan),
         };
         day.answer(new, query, false, |with| {
-            let (locations, _) = Instance::locations(with);
+            let (locations, groups) = Instance::locations(with);
             let needed = day.needed(with);
             let n = locations.len();
-            model.matrix_of(&locations, &|i, j| needed[i * n + j])
+            model.matrix_of(&locations, &|i, j| {
+                needed[i * n + j] && can_meet(groups[i], groups[j])
+            })
         })
     }
 
