@@ -288,6 +288,12 @@ fn bad_requests_get_json_errors_with_paths() {
     let (code, doc) = send("/v1/_panic", "{}");
     assert_eq!(code, 500);
     assert_eq!(doc["error"], "internal");
+    assert!(
+        doc["request_id"]
+            .as_str()
+            .is_some_and(|id| id.contains('-')),
+        "{doc}"
+    );
     assert!(s.alive());
     // And on a worker, more than there are workers: each one 500, the workers still there.
     for _ in 0..3 {

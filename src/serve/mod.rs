@@ -11,7 +11,7 @@ use crate::Failure;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use housecall_region::{Region, RoadModel};
@@ -195,6 +195,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/v1/_panic_on_worker", post(api::panic_on_worker));
     r.fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(caught))
         .layer(axum::middleware::from_fn_with_state(app.clone(), observe))
         .with_state(app)
 }
@@ -203,8 +204,9 @@ fn router(app: Arc<App>) -> Router {
 #[derive(Clone)]
 pub(crate) struct RequestId(pub String);
 
-/// Gives each request an id, catches a panic inside it (500 with the id; the server stays
-/// up), counts it and logs it: method, endpoint, status and time only, never a body.
+/// Gives each request an id, answers a panic inside it (caught by tower-http's guard) with
+/// a 500 carrying the id (the server stays up), counts the request and logs it: method,
+/// endpoint, status and time only, never a body.
 async fn observe(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     let n = app.next_id.fetch_add(1, Ordering::Relaxed);
     let id = format!("{:08x}-{n}", app.boot);
@@ -212,13 +214,12 @@ async fn observe(State(app): State<Arc<App>>, mut req: Request, next: Next) -> R
     let method = req.method().clone();
     req.extensions_mut().insert(RequestId(id.clone()));
     let started = Instant::now();
-    let mut resp = match tokio::spawn(next.run(req)).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(request_id = %id, endpoint, "request panicked: {}", panic_text(e));
-            api::ApiError::internal("the request failed inside the server").into_response_with(&id)
-        }
-    };
+    let mut resp = next.run(req).await;
+    if let Some(Panicked(text)) = resp.extensions_mut().remove::<Panicked>() {
+        tracing::error!(request_id = %id, endpoint, "request panicked: {text}");
+        resp =
+            api::ApiError::internal("the request failed inside the server").into_response_with(&id);
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
     }
@@ -235,15 +236,19 @@ async fn observe(State(app): State<Arc<App>>, mut req: Request, next: Next) -> R
     resp
 }
 
-fn panic_text(e: tokio::task::JoinError) -> String {
-    match e.try_into_panic() {
-        Ok(p) => p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into()),
-        Err(e) => e.to_string(),
-    }
+/// Marks the answer to a request that panicked, with the panic's message, for [`observe`]
+/// to log and answer with the request id.
+#[derive(Clone)]
+struct Panicked(String);
+
+/// The answer to a request that panicked (tower-http's panic guard calls it).
+fn caught(panic: Box<dyn std::any::Any + Send>) -> Response {
+    let text = (panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into());
+    let mut resp = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    resp.extensions_mut().insert(Panicked(text));
+    resp
 }
 
 /// With a token: every request but the health check carries `Authorization: Bearer TOKEN`,
