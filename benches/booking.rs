@@ -118,6 +118,17 @@ fn bench(c: &mut Criterion) {
                     .unwrap()
             })
         });
+        if name == "slots_day_8" {
+            // As the HTTP service answers: one question with the day, its matrix included.
+            c.bench_function("slots_once_day_8", |b| {
+                b.iter(|| {
+                    k = (k + 1) % requests.len();
+                    let new = black_box(&requests[k]);
+                    Prepared::slots_once(&problem, &model, &plan, new, &SlotQuery::default())
+                        .unwrap()
+                })
+            });
+        }
     }
 }
 
