@@ -519,7 +519,8 @@ impl RoadModel {
                 .collect(),
             None => node,
         };
-        let trees = |i: usize| -> Vec<u64> {
+        // The trees of location `i`; `row_needed[j]`: whether the drive from it to `j` is.
+        let trees = |i: usize, row_needed: &[bool]| -> Vec<u64> {
             let mut best = vec![FAR; width * nb];
             let Some(table) = &per_node else {
                 for (bin, tree) in best.chunks_exact_mut(width.max(1)).enumerate() {
@@ -531,7 +532,7 @@ impl RoadModel {
             };
             // Only to the snap nodes of the places a drive from `i` is needed to.
             let mut wanted = vec![false; width];
-            for j in (0..n).filter(|&j| needed(i, j)) {
+            for j in (0..n).filter(|&j| row_needed[j]) {
                 for &x in &node[j * per..(j + 1) * per] {
                     if let Some(w) = wanted.get_mut(x) {
                         *w = true;
@@ -564,13 +565,19 @@ impl RoadModel {
             .with_min_len(at_least(nb * row_cost))
             .enumerate()
             .for_each(|(i, rows)| {
-                let any = (0..n).any(|j| needed(i, j));
-                let trees = if any { trees(i) } else { Vec::new() };
+                // Asked once per row, not once per bin.
+                let row_needed: Vec<bool> = (0..n).map(|j| needed(i, j)).collect();
+                let any = row_needed.contains(&true);
+                let trees = if any {
+                    trees(i, &row_needed)
+                } else {
+                    Vec::new()
+                };
                 let from = &snaps[i];
                 for (bin, (t, d)) in rows.into_iter().enumerate() {
                     let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
-                    for (j, to) in snaps.iter().enumerate() {
-                        if !needed(i, j) {
+                    for ((j, to), &needed) in snaps.iter().enumerate().zip(&row_needed) {
+                        if !needed {
                             (t[j], d[j]) = (i32::MAX, i32::MAX);
                             continue;
                         }
