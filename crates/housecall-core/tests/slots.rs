@@ -49,6 +49,7 @@ fn fast_slots_agree_with_brute_force() {
     let mut r = Lcg(7);
     let all = SlotQuery::new(Seconds::from_minutes(15), usize::MAX);
     let mut compared = 0;
+    let mut reasons = std::collections::HashSet::new();
     for round in 0..24 {
         let mut p = day(&mut r, 6 + round % 8);
         if round % 3 == 1 {
@@ -73,6 +74,28 @@ fn fast_slots_agree_with_brute_force() {
             p.bookings[b].confirmed = Some(v.1.start);
         }
         let prepared = Prepared::new(&p, &model, &plan).unwrap();
+        // Questions no slot answers, for their reasons, from the strict model too: a session
+        // longer than any shift, and one pinned to the moment of a confirmed visit of its
+        // therapist (it fits alone, not with that visit).
+        let at = p.bookings[0].location;
+        let mut unanswered = vec![Booking::new("long", at, Seconds::from_minutes(600))];
+        if let Some(first) = plan.itineraries.first() {
+            let v = first.visits().next().unwrap();
+            let moment = TimeWindow::new(v.start, v.start).unwrap();
+            unanswered.push(
+                Booking::new("clash", at, Seconds::from_minutes(45))
+                    .with_window(moment)
+                    .with_therapist(first.therapist.clone()),
+            );
+        }
+        for new in &unanswered {
+            let full = prepared.slots(new, &all).unwrap();
+            let once = Prepared::slots_once(&p, &Strict, &plan, new, &all).unwrap();
+            assert_eq!(once, full, "round {round}, request {}", new.id);
+            if let Some((reason, _)) = full.none {
+                reasons.insert(reason);
+            }
+        }
         for k in 0..4 {
             let new = booking(&mut r, format!("new{k}"));
             let fast = prepared.slots(&new, &all).unwrap();
@@ -92,6 +115,10 @@ fn fast_slots_agree_with_brute_force() {
         }
     }
     assert!(compared > 200, "only {compared} slots compared");
+    assert!(
+        reasons.contains(&Reason::DayFull) && reasons.len() >= 2,
+        "reasons compared: {reasons:?}"
+    );
 }
 
 #[test]

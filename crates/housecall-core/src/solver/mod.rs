@@ -237,12 +237,13 @@ fn solve_with(
 
 /// The shifts on which each booking fits, alone.
 fn feasible_shifts(inst: &Instance) -> Vec<Vec<usize>> {
-    (0..inst.n())
-        .map(|b| {
-            let fits = |&s: &usize| Scheduler { inst, shift: s }.cost(&[b]).is_some();
-            inst.can_serve[b].iter().copied().filter(fits).collect()
-        })
-        .collect()
+    (0..inst.n()).map(|b| fits_alone(inst, b)).collect()
+}
+
+/// The shifts on which booking `b` fits alone.
+fn fits_alone(inst: &Instance, b: usize) -> Vec<usize> {
+    let fits = |&s: &usize| Scheduler { inst, shift: s }.cost(&[b]).is_some();
+    inst.can_serve[b].iter().copied().filter(fits).collect()
 }
 
 /// Runs `opts.threads` searches with derived seeds as islands that cooperate: every

@@ -14,7 +14,7 @@ use super::assemble::{day_full, why_not};
 use super::instance::Instance;
 use super::route::{Fail, LunchAt, RouteCost, Scheduler, Walk, Walks};
 use super::segment::Segments;
-use super::{feasible_shifts, routes_of};
+use super::{fits_alone, routes_of};
 use crate::model::{Booking, Problem};
 use crate::plan::{Plan, Reason};
 use crate::time::{Metres, Seconds};
@@ -226,23 +226,28 @@ impl<'a> Prepared<'a> {
 impl Day<'_> {
     /// Which drives answering a question needs, `[from * n + to]` over the
     /// [locations](Instance::locations) of `with` (the day's problem with the request as its
-    /// last booking): to and from the request; from each therapist's start and to each end
-    /// (a booking alone on a shift, and the reasons when nothing fits); the routes' legs.
+    /// last booking): to and from the request, and each shift's route from its start to its
+    /// end (an empty one's too). The reasons when nothing fits need no others: the request
+    /// alone on a shift, and in each route.
     fn needed(&self, with: &Problem) -> Vec<bool> {
         let bookings = with.bookings.len();
         let n = bookings + 2 * with.therapists.len();
         let new = bookings - 1;
         let mut needed = vec![false; n * n];
-        // A therapist's start, and their end, in the order of the locations.
-        let start = |i: usize| i >= bookings && (i - bookings).is_multiple_of(2);
-        let end = |j: usize| j >= bookings && !(j - bookings).is_multiple_of(2);
-        for i in 0..n {
-            for j in 0..n {
-                needed[i * n + j] = i == new || j == new || start(i) || end(j);
-            }
+        for k in 0..n {
+            needed[new * n + k] = true;
+            needed[k * n + new] = true;
         }
-        for leg in self.routes.iter().flat_map(|r| r.windows(2)) {
-            needed[leg[0] * n + leg[1]] = true;
+        for (route, shift) in self.routes.iter().zip(&self.problem.shifts) {
+            // A therapist's start and end places follow the bookings, in the therapists' order.
+            let start = bookings + 2 * shift.therapist;
+            let places: Vec<usize> = std::iter::once(start)
+                .chain(route.iter().copied())
+                .chain([start + 1])
+                .collect();
+            for leg in places.windows(2) {
+                needed[leg[0] * n + leg[1]] = true;
+            }
         }
         needed
     }
@@ -315,11 +320,11 @@ impl Day<'_> {
         });
         found.truncate(query.top);
         let none = found.is_empty().then(|| {
-            let fits_alone = feasible_shifts(&inst);
-            if fits_alone[n].is_empty() {
+            let alone = fits_alone(&inst, n);
+            if alone.is_empty() {
                 why_not(&inst, n)
             } else {
-                day_full(&inst, &fits_alone[n], &self.routes, n)
+                day_full(&inst, &alone, &self.routes, n)
             }
         });
         // The day's distance without the request, per shift, computed once.
