@@ -236,18 +236,23 @@ impl ServiceAreas {
     /// The name of the area containing `loc`, if any (the first in lookup order).
     pub fn area_of(&self, loc: Location) -> Option<&str> {
         let p = Point::new(loc.lon, loc.lat);
-        self.index
+        // The polygons whose boxes hold the point, in lookup order: the first that holds it
+        // decides, and the rest need no test.
+        let mut boxes: Vec<(usize, usize, usize)> = self
+            .index
             .locate_all_at_point(&[loc.lon, loc.lat])
             .map(|g| g.data)
-            .filter(|&(a, k, g)| {
+            .collect();
+        boxes.sort_unstable();
+        boxes
+            .into_iter()
+            .find(|&(a, k, g)| {
                 let poly = &self.areas[a].shape.0[k];
                 self.grids[g]
                     .get_or_init(|| Grid::new(poly))
                     .contains(poly, &p)
             })
-            .map(|(a, ..)| a)
-            .min()
-            .map(|a| self.areas[a].name.as_str())
+            .map(|(a, ..)| self.areas[a].name.as_str())
     }
 
     /// The area called `name` (case-insensitive), with its canonical name.
