@@ -519,7 +519,7 @@ impl RoadModel {
                 .collect(),
             None => node,
         };
-        // The trees of location `i`; `row_needed[j]`: whether the drive from it to `j` is.
+        // The trees of location `i`; `row_needed[j]`: whether the drive from `i` to `j` is needed.
         let trees = |i: usize, row_needed: &[bool]| -> Vec<u64> {
             let mut best = vec![FAR; width * nb];
             let Some(table) = &per_node else {
@@ -576,8 +576,8 @@ impl RoadModel {
                 let from = &snaps[i];
                 for (bin, (t, d)) in rows.into_iter().enumerate() {
                     let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
-                    for ((j, to), &needed) in snaps.iter().enumerate().zip(&row_needed) {
-                        if !needed {
+                    for ((j, to), &is_needed) in snaps.iter().enumerate().zip(&row_needed) {
+                        if !is_needed {
                             (t[j], d[j]) = (i32::MAX, i32::MAX);
                             continue;
                         }
