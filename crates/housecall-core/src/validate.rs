@@ -109,46 +109,57 @@ impl Problem {
                 expected,
             })
         };
-        let secs = |path: String, s: Seconds| {
+        // A field's path is written out only for an error (a problem is checked on every
+        // request of the HTTP service).
+        let secs = |path: &dyn Fn() -> String, s: Seconds| {
             if (0..=MAX_SECONDS).contains(&s.0) {
                 Ok(())
             } else {
-                value(path, s.0.to_string(), "0 to 1000000000 seconds")
+                value(path(), s.0.to_string(), "0 to 1000000000 seconds")
             }
         };
-        let place = |path: String, l: Location| {
+        let place = |path: &dyn Fn() -> String, l: Location| {
             if l.lat.is_finite() && l.lon.is_finite() {
                 Ok(())
             } else {
-                value(path, format!("{}, {}", l.lat, l.lon), "finite coordinates")
+                value(
+                    path(),
+                    format!("{}, {}", l.lat, l.lon),
+                    "finite coordinates",
+                )
             }
         };
         let mut ids = HashSet::new();
         for (i, b) in self.bookings.iter().enumerate() {
-            let at = |f: &str| format!("bookings[{i}].{f}");
+            let at = |f: &'static str| move || format!("bookings[{i}].{f}");
             if !ids.insert(b.id.as_str()) {
                 return Err(ProblemError::DuplicateBooking {
                     path: format!("bookings[{i}]"),
                     id: b.id.clone(),
                 });
             }
-            place(at("location"), b.location)?;
-            secs(at("session"), b.session)?;
+            place(&at("location"), b.location)?;
+            secs(&at("session"), b.session)?;
             if let Some(s) = b.setup {
-                secs(at("setup"), s)?;
+                secs(&at("setup"), s)?;
             }
             for (k, w) in b.windows.iter().enumerate() {
-                secs(at(&format!("windows[{k}]")), w.end)?;
-                secs(at(&format!("windows[{k}]")), w.start)?;
+                let window = || format!("bookings[{i}].windows[{k}]");
+                secs(&window, w.end)?;
+                secs(&window, w.start)?;
             }
             if b.demand < 0 {
-                return value(at("demand"), b.demand.to_string(), "a demand of 0 or more");
+                return value(
+                    at("demand")(),
+                    b.demand.to_string(),
+                    "a demand of 0 or more",
+                );
             }
             if let Some(c) = b.confirmed {
-                secs(at("confirmed"), c)?;
+                secs(&at("confirmed"), c)?;
                 if b.therapist.is_none() {
                     return value(
-                        at("therapist"),
+                        at("therapist")(),
                         "none".into(),
                         "the therapist of a confirmed visit",
                     );
@@ -157,29 +168,29 @@ impl Problem {
         }
         let mut ids = HashSet::new();
         for (i, t) in self.therapists.iter().enumerate() {
-            let at = |f: &str| format!("therapists[{i}].{f}");
+            let at = |f: &'static str| move || format!("therapists[{i}].{f}");
             if !ids.insert(t.id.as_str()) {
                 return Err(ProblemError::DuplicateTherapist {
                     path: format!("therapists[{i}]"),
                     id: t.id.clone(),
                 });
             }
-            place(at("start"), t.start)?;
-            place(at("end"), t.end)?;
-            secs(at("shift"), t.shift.start)?;
-            secs(at("shift"), t.shift.end)?;
-            secs(at("setup"), t.setup)?;
-            secs(at("packup"), t.packup)?;
+            place(&at("start"), t.start)?;
+            place(&at("end"), t.end)?;
+            secs(&at("shift"), t.shift.start)?;
+            secs(&at("shift"), t.shift.end)?;
+            secs(&at("setup"), t.setup)?;
+            secs(&at("packup"), t.packup)?;
             if let Some(l) = t.lunch {
-                secs(at("lunch"), l.window.start)?;
-                secs(at("lunch"), l.window.end)?;
-                secs(at("lunch"), l.duration)?;
+                secs(&at("lunch"), l.window.start)?;
+                secs(&at("lunch"), l.window.end)?;
+                secs(&at("lunch"), l.duration)?;
             }
             if let Some(h) = t.max_hands_on {
-                secs(at("max_hands_on"), h)?;
+                secs(&at("max_hands_on"), h)?;
             }
             if let Some(c) = t.capacity.filter(|&c| c < 0) {
-                return value(at("capacity"), c.to_string(), "a capacity of 0 or more");
+                return value(at("capacity")(), c.to_string(), "a capacity of 0 or more");
             }
         }
         for (i, s) in self.shifts.iter().enumerate() {
@@ -241,6 +252,15 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("therapists[0].setup: -5"));
+        let mut p = day();
+        p.bookings[0].windows = vec![TimeWindow {
+            start: Seconds::hm(9, 0),
+            end: Seconds(2_000_000_000),
+        }];
+        assert_eq!(
+            p.validate().unwrap_err().to_string(),
+            "bookings[0].windows[0]: 2000000000 is out of range, expected 0 to 1000000000 seconds"
+        );
         let mut p = day();
         p.bookings[0].location.lat = f64::NAN;
         assert!(matches!(p.validate(), Err(ProblemError::Value { .. })));
