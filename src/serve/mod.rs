@@ -127,6 +127,7 @@ pub(crate) fn run(a: ServeArgs) -> Result<(), Failure> {
     let region = crate::input::region(a.region.as_deref())?;
     let road = region.road_model();
     road.warm();
+    region.areas.warm();
     let app = Arc::new(App {
         region,
         road,

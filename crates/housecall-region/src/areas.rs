@@ -68,7 +68,8 @@ pub struct ServiceAreas {
     /// only the polygons whose box holds the point.
     index: RTree<PolygonBox>,
     /// A grid over each polygon's box, indexed as in `index`, made on the first lookup that
-    /// needs it (about 0.1 ms each, so a command that places a few points pays for few).
+    /// needs it (about 0.1 ms each, so a command that places a few points pays for few), or
+    /// all at once by [`ServiceAreas::warm`].
     grids: Vec<OnceLock<Grid>>,
 }
 
@@ -233,6 +234,16 @@ impl ServiceAreas {
         }
     }
 
+    /// Makes every polygon's grid now, for a long-running service: its lookups then take the
+    /// same time from the first, and which grids exist no longer depends on where earlier
+    /// requests' points were.
+    pub fn warm(&self) {
+        for b in self.index.iter() {
+            let (a, k, g) = b.data;
+            self.grids[g].get_or_init(|| Grid::new(&self.areas[a].shape.0[k]));
+        }
+    }
+
     /// The name of the area containing `loc`, if any (the first in lookup order).
     pub fn area_of(&self, loc: Location) -> Option<&str> {
         let p = Point::new(loc.lon, loc.lat);
@@ -274,10 +285,11 @@ mod tests {
         let areas = crate::Region::western_gta().areas;
         let mut unit = crate::tests::uniform(0x9e37_79b9_7f4a_7c15);
         let (mut inside, mut decided, mut all) = (0, 0, 0);
+        areas.warm();
         for b in areas.index.iter() {
             let (a, k, g) = b.data;
             let poly = &areas.areas[a].shape.0[k];
-            let grid = areas.grids[g].get_or_init(|| Grid::new(poly));
+            let grid = areas.grids[g].get().expect("warm makes every grid");
             for j in 0..CELLS {
                 for i in 0..CELLS {
                     for corner in [true, false, false] {
