@@ -191,16 +191,16 @@ impl Grid {
             Cell::Inside => true,
             Cell::Outside => false,
             Cell::Edge if self.rows.is_empty() => poly.contains(p),
-            Cell::Edge => self.exact(&self.rows[j], p.0),
+            Cell::Edge => Grid::exact(&self.rows[j], p.0),
         }
     }
 
     /// geo's `Polygon::contains` of `p`, from `edges` (the edges of `p`'s row, by ring): each
-    /// ring's winding number about `p` (an upward edge counts its lower end, a downward one its
-    /// upper end, a level one none), with geo's robust orientation test; a point on a ring is
+    /// ring's winding number about `p` (an edge counts at its lower end, not at its upper one,
+    /// and a level edge not at all), with geo's robust orientation test; a point on a ring is
     /// not contained, nor one inside a hole. An edge away from `p`'s height adds nothing, so
     /// those of other rows are not needed.
-    fn exact(&self, edges: &[(usize, Line<f64>)], p: Coord<f64>) -> bool {
+    fn exact(edges: &[(usize, Line<f64>)], p: Coord<f64>) -> bool {
         let mut ring_edges = edges.chunk_by(|a, b| a.0 == b.0).peekable();
         // Some(winding number) of the ring, or None when `p` lies on it.
         let winding = |ring: &[(usize, Line<f64>)]| {
