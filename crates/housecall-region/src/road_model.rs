@@ -169,7 +169,7 @@ pub struct RoadModel {
 }
 
 /// A local-street leg without its time of day ([`RoadModel::local_leg`]).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Local {
     /// Great-circle metres.
     gc_m: f64,
@@ -444,41 +444,22 @@ impl RoadModel {
             .map(|&l| self.snap(l))
             .collect();
         // The k-th snap node of location i, `node[i * per + k]` (`usize::MAX` for none), and
-        // the local leg to it at `bin`, `legs[(bin * n + i) * per + k]`: laid out so that a
-        // row of the matrix reads both in order.
+        // the local-street legs to it at every bin side by side, `legs[(i * per + k) * nb +
+        // bin]` ([packed](pack), `FAR` for none).
         let per = self.access.snaps;
-        let node: Vec<usize> = snaps
-            .iter()
-            .flat_map(|s| (0..per).map(|k| s.nodes.get(k).map_or(usize::MAX, |x| x.0)))
-            .collect();
-        let access: Vec<Option<Local>> = snaps
-            .iter()
-            .flat_map(|s| (0..per).map(|k| s.nodes.get(k).map(|&(_, gap)| self.local_leg(gap))))
-            .collect();
-        let legs: Vec<u64> = (0..nb)
-            .into_par_iter()
-            .with_min_len(at_least(n * per))
-            .flat_map_iter(|bin| {
-                let access = &access;
-                snaps.iter().enumerate().flat_map(move |(i, s)| {
-                    let f = self.local_factor[bin][s.zone];
-                    (0..per).map(move |k| access[i * per + k].map_or(FAR, |l| pack(l.at(f))))
-                })
-            })
-            .collect();
-        let leg = |i: usize, bin: usize, k: usize| legs[(bin * n + i) * per + k];
-        // Great-circle metres of every pair, once for all bins.
-        let mut gc = vec![Local::default(); n * n];
-        gc.par_chunks_mut(n.max(1))
-            .with_min_len(at_least(n))
-            .enumerate()
-            .for_each(|(i, row)| {
-                for (j, g) in row.iter_mut().enumerate() {
-                    if needed(i, j) {
-                        *g = self.local_leg(great_circle_m(locations[i], locations[j]));
-                    }
+        let mut node = vec![usize::MAX; n * per];
+        let mut legs = vec![FAR; n * per * nb];
+        for (i, s) in snaps.iter().enumerate() {
+            for (k, &(b, gap)) in s.nodes.iter().enumerate().take(per) {
+                node[i * per + k] = b;
+                let l = self.local_leg(gap);
+                let at = (i * per + k) * nb;
+                for (bin, x) in legs[at..at + nb].iter_mut().enumerate() {
+                    *x = pack(l.at(self.local_factor[bin][s.zone]));
                 }
-            });
+            }
+        }
+        let legs_of = |i: usize, k: usize| &legs[(i * per + k) * nb..(i * per + k + 1) * nb];
         // Shortest paths from every snap node, per bin, when that table stays small.
         let mut sources: Vec<usize> = snaps
             .iter()
@@ -500,18 +481,9 @@ impl RoadModel {
         };
         // Per source location, its shortest-path trees, one per bin: the best over its snap
         // nodes of access leg plus the path from that node (the same as a search seeded at
-        // all of them). From a node table, only to the snap nodes (`sources`), indexed by
-        // their place in `sources`, the bins of a target side by side (as in the table);
-        // otherwise a search per bin, indexed by node, a bin's tree in one piece.
-        let width = if per_node.is_some() {
-            sources.len()
-        } else {
-            nodes
-        };
-        let tree_at = |target: usize, bin: usize| match per_node {
-            Some(_) => target * nb + bin,
-            None => bin * width + target,
-        };
+        // all of them). From a node table, only to the snap nodes of the places a drive is
+        // needed to, each given a slot (`slot`, indexed by the node's place in `sources`);
+        // otherwise a search per bin, indexed by node. The bins of a target side by side.
         let node: Vec<usize> = match per_node {
             Some(_) => node
                 .iter()
@@ -519,44 +491,61 @@ impl RoadModel {
                 .collect(),
             None => node,
         };
-        // The trees of location `i`; `row_needed[j]`: whether the drive from `i` to `j` is needed.
-        let trees = |i: usize, row_needed: &[bool]| -> Vec<u64> {
-            let mut best = vec![FAR; width * nb];
+        // The trees of location `i` to the places `cols`, and the slot of each target.
+        let trees = |i: usize, cols: &[usize]| -> (Vec<u64>, Vec<usize>) {
             let Some(table) = &per_node else {
-                for (bin, tree) in best.chunks_exact_mut(width.max(1)).enumerate() {
-                    for (x, path) in tree.iter_mut().zip(self.tree(&snaps[i], bin)) {
+                let mut best = vec![FAR; nodes * nb];
+                for bin in 0..nb {
+                    for (x, path) in best[bin..]
+                        .iter_mut()
+                        .step_by(nb)
+                        .zip(self.tree(&snaps[i], bin))
+                    {
                         *x = pack(path);
                     }
                 }
-                return best;
+                return (best, Vec::new());
             };
-            // Only to the snap nodes of the places a drive from `i` is needed to.
-            let mut wanted = vec![false; width];
-            for j in (0..n).filter(|&j| row_needed[j]) {
+            let mut slot = vec![usize::MAX; sources.len()];
+            let mut targets = Vec::with_capacity(cols.len() * per);
+            for &j in cols {
                 for &x in &node[j * per..(j + 1) * per] {
-                    if let Some(w) = wanted.get_mut(x) {
-                        *w = true;
+                    if let Some(s) = slot.get_mut(x).filter(|s| **s == usize::MAX) {
+                        *s = targets.len();
+                        targets.push(sources[x]);
                     }
                 }
             }
+            let mut best = vec![FAR; targets.len() * nb];
             for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
-                let legs: Vec<u64> = (0..nb).map(|bin| leg(i, bin, k)).collect();
-                let targets = (best.chunks_exact_mut(nb.max(1)).zip(&sources).zip(&wanted))
-                    .filter_map(|(x, &w)| w.then_some(x));
-                for (to, &b) in targets {
-                    for ((x, &path), &leg) in to.iter_mut().zip(table.paths(a, b)).zip(&legs) {
+                let legs = legs_of(i, k);
+                for (to, &b) in best.chunks_exact_mut(nb.max(1)).zip(&targets) {
+                    for ((x, &path), &leg) in to.iter_mut().zip(table.paths(a, b)).zip(legs) {
                         *x = (*x).min(leg + path);
                     }
                 }
             }
-            best
+            (best, slot)
+        };
+        let width = if per_node.is_some() {
+            sources.len()
+        } else {
+            nodes
         };
         let row_cost = n * per + per * width;
+        // The waits that make a drive FIFO (as `make_fifo` does): a knot may not exceed
+        // waiting until the next knot plus the time from there.
+        let waits: Vec<i32> = self
+            .bins
+            .windows(2)
+            .map(|w| cell(w[1].0 - w[0].0))
+            .collect();
         // The rows from one location (one per bin) at a time, in parallel, filled in place:
-        // cell (bin * n + from) * n + to.
-        let mut time = vec![0i32; nb * n * n];
-        let mut distance = vec![0i32; nb * n * n];
-        let mut rows: Vec<Vec<(&mut [i32], &mut [i32])>> = (0..n).map(|_| Vec::new()).collect();
+        // cell (bin * n + from) * n + to; a drive not needed stays unreachable.
+        let mut time = vec![i32::MAX; nb * n * n];
+        let mut distance = vec![i32::MAX; nb * n * n];
+        let mut rows: Vec<Vec<(&mut [i32], &mut [i32])>> =
+            (0..n).map(|_| Vec::with_capacity(nb)).collect();
         let cells = time.chunks_mut(n.max(1)).zip(distance.chunks_mut(n.max(1)));
         for (x, row) in cells.enumerate() {
             rows[x % n].push(row);
@@ -564,53 +553,47 @@ impl RoadModel {
         rows.into_par_iter()
             .with_min_len(at_least(nb * row_cost))
             .enumerate()
-            .for_each(|(i, rows)| {
+            .for_each(|(i, mut rows)| {
                 // Asked once per row, not once per bin.
-                let row_needed: Vec<bool> = (0..n).map(|j| needed(i, j)).collect();
-                let any = row_needed.contains(&true);
-                let trees = if any {
-                    trees(i, &row_needed)
-                } else {
-                    Vec::new()
+                let cols: Vec<usize> = (0..n).filter(|&j| needed(i, j)).collect();
+                if cols.is_empty() {
+                    return;
+                }
+                let (trees, slot) = trees(i, &cols);
+                // The tree of location `i` to graph node `b` (as `node` gives it), every bin.
+                let tree_to = |b: usize| {
+                    let at = if per_node.is_some() { slot[b] } else { b };
+                    &trees[at * nb..(at + 1) * nb]
                 };
                 let from = &snaps[i];
-                for (bin, (t, d)) in rows.into_iter().enumerate() {
-                    let row_legs = &legs[bin * n * per..(bin + 1) * n * per];
-                    for ((j, to), &is_needed) in snaps.iter().enumerate().zip(&row_needed) {
-                        if !is_needed {
-                            (t[j], d[j]) = (i32::MAX, i32::MAX);
-                            continue;
-                        }
-                        if from.at == to.at {
-                            (t[j], d[j]) = (0, 0);
-                            continue;
-                        }
-                        let mut best = FAR;
-                        for k in 0..per {
-                            let b = node[j * per + k];
-                            if b != usize::MAX {
-                                best = best.min(trees[tree_at(b, bin)] + row_legs[j * per + k]);
+                let (mut pair, mut best) = (vec![(0, 0); nb], vec![FAR; nb]);
+                for &j in &cols {
+                    let to = &snaps[j];
+                    if from.at == to.at {
+                        pair.fill((0, 0));
+                    } else {
+                        // The best over the destination's snap nodes of the tree to it plus
+                        // its leg to the door.
+                        best.fill(FAR);
+                        for k in (0..per).filter(|&k| node[j * per + k] != usize::MAX) {
+                            let tree = tree_to(node[j * per + k]).iter().zip(legs_of(j, k));
+                            for (x, (&path, &leg)) in best.iter_mut().zip(tree) {
+                                *x = (*x).min(path + leg);
                             }
                         }
-                        (t[j], d[j]) = self.cell_of(best, &gc[i * n + j], from.zone, bin);
+                        let g = self.local_leg(great_circle_m(from.at, to.at));
+                        for (bin, (x, &best)) in pair.iter_mut().zip(&best).enumerate() {
+                            *x = self.cell_of(best, &g, from.zone, bin);
+                        }
+                        for (k, &wait) in waits.iter().enumerate().rev() {
+                            pair[k].0 = pair[k].0.min(wait.saturating_add(pair[k + 1].0));
+                        }
+                    }
+                    for ((t, d), &(secs, metres)) in rows.iter_mut().zip(&pair) {
+                        (t[j], d[j]) = (secs, metres);
                     }
                 }
             });
-        // FIFO, as `make_fifo` does per pair, a whole bin at a time from the last: a knot may
-        // not exceed waiting until the next knot plus the time from there.
-        for k in (0..nb.saturating_sub(1)).rev() {
-            let wait = cell(self.bins[k + 1].0 - self.bins[k].0);
-            let (here, later) = time.split_at_mut((k + 1) * n * n);
-            here[k * n * n..]
-                .par_chunks_mut(n.max(1))
-                .zip(later[..n * n].par_chunks(n.max(1)))
-                .with_min_len(at_least(n))
-                .for_each(|(h, l)| {
-                    for (a, b) in h.iter_mut().zip(l) {
-                        *a = (*a).min(wait.saturating_add(*b));
-                    }
-                });
-        }
         TravelMatrix::from_parts(n, self.bins.clone(), time, distance)
     }
 

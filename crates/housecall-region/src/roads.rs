@@ -171,16 +171,31 @@ impl RoadGraph {
                 .collect();
         }
         // The k nearest so far, nearest first (the earlier node first among equals).
+        if k == 0 {
+            return Vec::new();
+        }
         let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+        // The k-th nearest's squared distance once there are k.
+        let mut worst = f64::INFINITY;
         for (i, q) in self.planar.iter().enumerate() {
             let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
             let d = dx * dx + dy * dy;
-            if best.len() == k && best.last().is_none_or(|&(w, _)| d >= w) {
+            if d >= worst {
                 continue;
             }
-            let at = best.partition_point(|&(w, _)| w <= d);
-            best.insert(at, (d, i));
-            best.truncate(k);
+            // In after every node as near (a swap at a time: `k` is a handful).
+            if best.len() == k {
+                best.pop();
+            }
+            best.push((d, i));
+            let mut at = best.len() - 1;
+            while at > 0 && best[at - 1].0 > d {
+                best.swap(at - 1, at);
+                at -= 1;
+            }
+            if best.len() == k {
+                worst = best[k - 1].0;
+            }
         }
         best.into_iter().map(|(_, i)| i).collect()
     }
