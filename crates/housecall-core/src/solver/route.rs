@@ -411,7 +411,22 @@ impl Scheduler<'_, '_> {
         // earliest end, so the search for the latest one that does stops there.
         let least = self.least_drive(seq) + self.busy(seq) + s.lunch.map_or(0, |l| l.2);
         let (mut lo, mut hi) = (s.open, s.close.min(first.finish - least).max(s.open));
-        let keeps = |d| matches!(self.best_lunch(seq, d), Some((_, c)) if c.finish <= first.finish);
+        // The best lunch per departure tried, each simulated once (the departure chosen was
+        // mostly tried on the way).
+        let tried = std::cell::RefCell::new(Vec::new());
+        let lunch_leaving = |d: i64| {
+            let known = tried
+                .borrow()
+                .iter()
+                .find(|&&(at, _)| at == d)
+                .map(|&(_, l)| l);
+            known.unwrap_or_else(|| {
+                let l = self.best_lunch(seq, d);
+                tried.borrow_mut().push((d, l));
+                l
+            })
+        };
+        let keeps = |d| matches!(lunch_leaving(d), Some((_, c)) if c.finish <= first.finish);
         // The latest departure in `lo..=hi` that keeps the earliest end (found by bisection:
         // a later departure never ends the day earlier).
         let latest = |mut lo: i64, mut hi: i64| {
@@ -459,7 +474,7 @@ impl Scheduler<'_, '_> {
             latest(whole.0, whole.1),
             "the guess changed the timetable"
         );
-        let (at, _) = self.best_lunch(seq, lo)?;
+        let (at, _) = lunch_leaving(lo)?;
         timed.leave = lo;
         timed.lunch = None;
         timed.cost = self.simulate(seq, lo, at, Some(&mut timed)).ok()?;
