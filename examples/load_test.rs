@@ -15,6 +15,10 @@
 //! `target/release/housecall serve` on a free loopback port itself; `-- --url URL` uses a
 //! running server instead (the server's memory and CPU figures then need `--pid PID`).
 
+use axum::body::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -56,39 +60,40 @@ async fn main() {
         .await
         .expect("a plan");
     assert_eq!(plan["summary"]["served"], 8, "{plan}");
-    let bodies: Vec<Vec<u8>> = requests
+    let bodies: Vec<Bytes> = requests
         .iter()
         .map(|new| {
             serde_json::to_vec(&json!({"problem": problem, "plan": plan, "new": new, "top": 5}))
                 .expect("a body")
+                .into()
         })
         .collect();
     let bodies = Arc::new(bodies);
 
     // Warm-up, not counted.
-    run(&http, &url, &bodies, 500, 32, 0).await;
+    run(&url, &bodies, 500, 32, 0).await;
 
     println!("phase 0: 1,000 slot requests, 8-visit day, one connection (latency unloaded)");
     let cpu = Cpu::start(pid);
-    let r = run(&http, &url, &bodies, 1_000, 1, 0).await;
+    let r = run(&url, &bodies, 1_000, 1, 0).await;
     r.print();
     cpu.print(1_000);
 
     println!("phase 1: 10,000 slot requests, 8-visit day, 32 connections");
     let cpu = Cpu::start(pid);
-    let r = run(&http, &url, &bodies, 10_000, 32, 0).await;
+    let r = run(&url, &bodies, 10_000, 32, 0).await;
     r.print();
     cpu.print(10_000);
 
     println!("phase 1b: the floor: 10,000 GET /v1/health (no work), 32 connections");
     let cpu = Cpu::start(pid);
-    let r = run(&http, &url, &Arc::new(Vec::new()), 10_000, 32, 0).await;
+    let r = run(&url, &Arc::new(Vec::new()), 10_000, 32, 0).await;
     r.print();
     cpu.print(10_000);
 
     let rss_before = pid.and_then(rss_kib);
     println!("phase 2: 10,000 slot requests with 1,000 malformed mixed in, 32 connections");
-    let r = run(&http, &url, &bodies, 11_000, 32, 11).await;
+    let r = run(&url, &bodies, 11_000, 32, 11).await;
     r.print();
     let rss_after = pid.and_then(rss_kib);
     if let (Some(a), Some(b)) = (rss_before, rss_after) {
@@ -275,25 +280,43 @@ impl Results {
     }
 }
 
-/// Sends `total` requests over `connections` concurrent workers; every `bad_every`-th (when
-/// not 0) is malformed in one of several ways. Without bodies the requests are
-/// `GET /v1/health`: what HTTP alone costs on this machine.
+/// One keep-alive HTTP/1.1 connection to `host` (`127.0.0.1:PORT`), as a booking site's
+/// back end keeps one per worker; `None` when it cannot be made.
+async fn connect(host: &str) -> Option<SendRequest<Full<Bytes>>> {
+    let stream = tokio::net::TcpStream::connect(host).await.ok()?;
+    stream.set_nodelay(true).ok()?;
+    let (send, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .ok()?;
+    tokio::spawn(connection);
+    Some(send)
+}
+
+/// Sends `total` requests over `connections` concurrent connections, each request on its
+/// connection as soon as the answer before it is read (a closed loop); every `bad_every`-th
+/// (when not 0) is malformed in one of several ways. Without bodies the requests are
+/// `GET /v1/health`: what HTTP alone costs on this machine. The requests are plain hyper
+/// ones over a connection per worker, their bodies encoded once: what the generator spends
+/// per request is CPU the server, on the same machine, does not get.
 async fn run(
-    http: &reqwest::Client,
     url: &str,
-    bodies: &Arc<Vec<Vec<u8>>>,
+    bodies: &Arc<Vec<Bytes>>,
     total: usize,
     connections: usize,
     bad_every: usize,
 ) -> Results {
+    let host = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..connections {
-        let (http, url, bodies, next) =
-            (http.clone(), url.to_string(), bodies.clone(), next.clone());
+        let (host, bodies, next) = (host.clone(), bodies.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::new();
+            let mut send: Option<SendRequest<Full<Bytes>>> = None;
             loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if k >= total {
@@ -301,27 +324,49 @@ async fn run(
                 }
                 let malformed = bad_every > 0 && k % bad_every == 0;
                 let request = if bodies.is_empty() {
-                    http.get(format!("{url}/v1/health"))
+                    hyper::Request::get("/v1/health").body(Full::new(Bytes::new()))
                 } else {
                     let body = if malformed {
-                        bad_body(k / bad_every, &bodies[0])
+                        Bytes::from(bad_body(k / bad_every, &bodies[0]))
                     } else {
                         bodies[k % bodies.len()].clone()
                     };
-                    http.post(format!("{url}/v1/slots"))
-                        .header("content-type", "application/json")
-                        .body(body)
-                };
+                    hyper::Request::post("/v1/slots")
+                        .header(hyper::header::CONTENT_TYPE, "application/json")
+                        .body(Full::new(body))
+                }
+                .map(|mut r| {
+                    let value = hyper::header::HeaderValue::from_str(&host).expect("a host");
+                    r.headers_mut().insert(hyper::header::HOST, value);
+                    r
+                })
+                .expect("a request");
                 let t = Instant::now();
-                let status = request.send().await;
-                let status = match status {
-                    Ok(r) => {
-                        let s = r.status().as_u16();
-                        let _ = r.bytes().await;
-                        s
+                // A connection the server closed (after a 413, say) is made again.
+                if let Some(s) = &mut send {
+                    if s.ready().await.is_err() {
+                        send = None;
                     }
-                    Err(_) => 0,
+                }
+                if send.is_none() {
+                    send = connect(&host).await;
+                }
+                let status = match &mut send {
+                    Some(s) => match s.send_request(request).await {
+                        Ok(r) => {
+                            let status = r.status().as_u16();
+                            match r.into_body().collect().await {
+                                Ok(_) => status,
+                                Err(_) => 0,
+                            }
+                        }
+                        Err(_) => 0,
+                    },
+                    None => 0,
                 };
+                if status == 0 {
+                    send = None;
+                }
                 out.push((malformed, status, t.elapsed()));
             }
             out
