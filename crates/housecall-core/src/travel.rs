@@ -377,10 +377,9 @@ impl TravelMatrix {
     /// The last bin starting at or before `t` (0 when none does).
     #[inline]
     fn bin_of(&self, t: i64) -> usize {
-        let m = t
-            .div_euclid(60)
-            .clamp(0, self.bin_at_minute.len() as i64 - 1) as usize;
-        let mut k = self.bin_at_minute[m] as usize;
+        // The minute of `t`, 0 before midnight (an unsigned division: one multiplication).
+        let minute = u64::try_from(t).map_or(0, |t| t / 60) as usize;
+        let mut k = self.bin_at_minute[minute.min(self.bin_at_minute.len() - 1)] as usize;
         while k + 1 < self.bins.len() && self.bins[k + 1].0 <= t {
             k += 1;
         }
