@@ -317,30 +317,28 @@ async fn run(
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::new();
             let mut send: Option<SendRequest<Full<Bytes>>> = None;
+            let host_value = hyper::header::HeaderValue::from_str(&host).expect("a host");
             loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if k >= total {
                     break;
                 }
                 let malformed = bad_every > 0 && k % bad_every == 0;
-                let request = if bodies.is_empty() {
-                    hyper::Request::get("/v1/health").body(Full::new(Bytes::new()))
-                } else {
-                    let body = if malformed {
-                        Bytes::from(bad_body(k / bad_every, &bodies[0]))
-                    } else {
-                        bodies[k % bodies.len()].clone()
-                    };
+                let slots = || {
                     hyper::Request::post("/v1/slots")
                         .header(hyper::header::CONTENT_TYPE, "application/json")
-                        .body(Full::new(body))
-                }
-                .map(|mut r| {
-                    let value = hyper::header::HeaderValue::from_str(&host).expect("a host");
-                    r.headers_mut().insert(hyper::header::HOST, value);
-                    r
-                })
-                .expect("a request");
+                };
+                let (request, body) = if bodies.is_empty() {
+                    (hyper::Request::get("/v1/health"), Bytes::new())
+                } else if malformed {
+                    (slots(), Bytes::from(bad_body(k / bad_every, &bodies[0])))
+                } else {
+                    (slots(), bodies[k % bodies.len()].clone())
+                };
+                let request = request
+                    .header(hyper::header::HOST, host_value.clone())
+                    .body(Full::new(body))
+                    .expect("a request");
                 let t = Instant::now();
                 // A connection the server closed (after a 413, say) is made again.
                 if let Some(s) = &mut send {

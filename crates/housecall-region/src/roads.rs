@@ -170,11 +170,11 @@ impl RoadGraph {
                 .map(|g| g.data)
                 .collect();
         }
-        // The k nearest so far, nearest first (the earlier node first among equals).
         if k == 0 {
             return Vec::new();
         }
-        let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+        // The k nearest so far, nearest first (the earlier node first among equals).
+        let mut best: Vec<(f64, usize)> = Vec::with_capacity(k);
         // The k-th nearest's squared distance once there are k.
         let mut worst = f64::INFINITY;
         for (i, q) in self.planar.iter().enumerate() {
