@@ -502,4 +502,15 @@ fn check_rejects_out_of_range_plan_times() {
         stderr.contains("routes[0].stops[0].drive_m \"-5\" - expected metres from 0 to"),
         "{stderr}"
     );
+    // A visit without a field it needs, and a break at no place.
+    let stderr = check_with("arrival_s", "null");
+    assert!(
+        stderr.contains("routes[0].stops[0].arrival_s - missing; expected seconds"),
+        "{stderr}"
+    );
+    let stderr = check_with("at", "\"noon\"");
+    assert!(
+        stderr.contains("stops[") && stderr.contains(".at \"noon\" - expected \"start\", \"end\""),
+        "{stderr}"
+    );
 }

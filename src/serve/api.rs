@@ -12,11 +12,10 @@ use housecall_core::{
     check, check_resumed, replan, replan_day, solve, Location, Plan, Prepared, Problem, Resume,
     Seconds, SlotQuery, SolveOptions, TravelModel,
 };
-use housecall_io::{InputError, ProblemDoc};
+use housecall_io::{InputError, PlanInput, ProblemDoc};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -538,9 +537,10 @@ fn solve_checked(
     }
 }
 
-/// A plan document (as `plan` answers) inside a body, kept as its JSON text and parsed straight into a plan (no value tree).
-fn plan_of(raw: &RawValue, prefix: &str) -> Result<Plan, ApiError> {
-    housecall_io::parse_plan_json("body", raw.get()).map_err(|e| ApiError::input(e, prefix))
+/// A plan document (as `plan` answers) inside a body, read in the body's one pass.
+fn plan_of(doc: PlanInput, prefix: &str) -> Result<Plan, ApiError> {
+    doc.into_plan("body")
+        .map_err(|e| ApiError::input(e, prefix))
 }
 
 /// Reads the body, its [`Head`] at once and the whole of it as `T` on a worker, and answers
@@ -612,7 +612,7 @@ struct SlotsBody {
     step_min: Option<u32>,
     /// The plan to fit into; by default the problem is planned first.
     #[serde(default)]
-    plan: Option<Box<RawValue>>,
+    plan: Option<PlanInput>,
 }
 
 pub(crate) async fn slots_handler(
@@ -640,7 +640,7 @@ pub(crate) async fn slots_handler(
         }
         let step = housecall_io::parse_step(b.step_min.unwrap_or(15))
             .map_err(|e| ApiError::invalid(Some("step_min".into()), e.message))?;
-        let plan = match &b.plan {
+        let plan = match b.plan {
             Some(v) => plan_of(v, "plan.")?,
             None => solve_checked(&problem, model, &options_of(app, &options, started)?)?,
         };
@@ -667,7 +667,7 @@ impl Request for SlotsBody {
 #[serde(deny_unknown_fields)]
 struct ReplanBody {
     problem: ProblemDoc,
-    plan: Box<RawValue>,
+    plan: PlanInput,
     now: String,
     #[serde(default)]
     cancel: Vec<String>,
@@ -701,7 +701,7 @@ pub(crate) async fn replan_handler(
 ) -> Response {
     handle(app, id, req, |app, b: ReplanBody, started| {
         let (problem, options, model) = read_problem(app, &b.problem, "problem.")?;
-        let plan = plan_of(&b.plan, "plan.")?;
+        let plan = plan_of(b.plan, "plan.")?;
         let now = housecall_io::parse_clock(&b.now)
             .map_err(|m| ApiError::invalid(Some("now".into()), m))?;
         let date = replan_day(&problem, &plan).ok_or_else(|| {
@@ -767,7 +767,7 @@ pub(crate) async fn replan_handler(
 #[serde(deny_unknown_fields)]
 struct CheckBody {
     problem: ProblemDoc,
-    plan: Box<RawValue>,
+    plan: PlanInput,
 }
 
 impl Request for CheckBody {
@@ -795,7 +795,7 @@ pub(crate) async fn check_handler(
 ) -> Response {
     handle(app, id, req, |app, b: CheckBody, _| {
         let (problem, _, model) = read_problem(app, &b.problem, "problem.")?;
-        let plan = plan_of(&b.plan, "plan.")?;
+        let plan = plan_of(b.plan, "plan.")?;
         let violations: Vec<ViolationDoc> = check(&problem, model, &plan)
             .into_iter()
             .map(|v| ViolationDoc {

@@ -32,8 +32,8 @@ pub use ics::{write_ics, write_replan_ics};
 pub use matrix::{named_locations, write_matrix_csv};
 pub use mileage::write_mileage_csv;
 pub use plan_json::{
-    parse_plan_json, plan_doc, write_plan_json, write_replan_json, PlanDoc, RouteDoc, StopDoc,
-    SummaryDoc, UnassignedDoc,
+    parse_plan_json, plan_doc, write_plan_json, write_replan_json, PlanDoc, PlanInput, RouteDoc,
+    StopDoc, SummaryDoc, UnassignedDoc,
 };
 pub use problem_json::{
     files_to_problem_json, parse_problem_json, read_booking_objects, read_problem_doc, JsonProblem,

@@ -10,7 +10,7 @@ use housecall_core::{
 use serde::{Deserialize, Serialize};
 
 /// The whole plan document.
-#[derive(Serialize, Deserialize, Debug)]
+#[derive(Serialize, Debug)]
 pub struct PlanDoc {
     /// One route per therapist-day with at least one visit.
     pub routes: Vec<RouteDoc>,
@@ -21,7 +21,7 @@ pub struct PlanDoc {
 }
 
 /// One therapist's day.
-#[derive(Serialize, Deserialize, Debug)]
+#[derive(Serialize, Debug)]
 pub struct RouteDoc {
     /// Therapist id.
     pub therapist: String,
@@ -30,7 +30,6 @@ pub struct RouteDoc {
     /// Departure from the start place, seconds since midnight.
     pub leave_s: i64,
     /// The same as `HH:MM`.
-    #[serde(default)]
     pub leave: String,
     /// Visits and the lunch break, in time order.
     pub stops: Vec<StopDoc>,
@@ -41,22 +40,16 @@ pub struct RouteDoc {
     /// Arrival at the end place, seconds since midnight.
     pub back_s: i64,
     /// The same as `HH:MM`.
-    #[serde(default)]
     pub back: String,
     /// Total driving seconds, the drive home included.
-    #[serde(default)]
     pub total_drive_s: i64,
     /// Total driving metres.
-    #[serde(default)]
     pub total_drive_m: i64,
     /// Total session seconds.
-    #[serde(default)]
     pub hands_on_s: i64,
     /// Total seconds waiting at doors.
-    #[serde(default)]
     pub waiting_s: i64,
     /// Total free seconds between visits.
-    #[serde(default)]
     pub free_s: i64,
 }
 
@@ -69,43 +62,34 @@ pub enum StopDoc {
         /// Booking id.
         booking: String,
         /// Client name, for display.
-        #[serde(default)]
         client: String,
         /// The service area the client is in, if any.
-        #[serde(default)]
         area: Option<String>,
         /// How the location was found: `coordinates`, `postal_code`, `fsa` or `place`.
-        #[serde(default)]
         located_by: String,
         /// Arrival at the door, seconds since midnight.
         arrival_s: i64,
         /// `HH:MM`.
-        #[serde(default)]
         arrival: String,
         /// Session start.
         start_s: i64,
         /// `HH:MM`.
-        #[serde(default)]
         start: String,
         /// Session end.
         end_s: i64,
         /// `HH:MM`.
-        #[serde(default)]
         end: String,
         /// Departure from the door.
         departure_s: i64,
         /// `HH:MM`.
-        #[serde(default)]
         departure: String,
         /// Drive into this stop, seconds.
         drive_s: i64,
         /// Drive into this stop, metres.
         drive_m: i64,
         /// Seconds waiting at the door before set-up.
-        #[serde(default)]
         wait_s: i64,
         /// Free seconds after pack-up (and lunch here) before leaving for the next place.
-        #[serde(default)]
         free_after_s: i64,
     },
     /// The lunch break.
@@ -113,114 +97,36 @@ pub enum StopDoc {
         /// `start`, `end`, or `booking` (then `booking` names it).
         at: String,
         /// The booking at whose place lunch is taken.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
         booking: Option<String>,
         /// Start, seconds since midnight.
         start_s: i64,
         /// `HH:MM`.
-        #[serde(default)]
         start: String,
         /// End, seconds since midnight.
         end_s: i64,
         /// `HH:MM`.
-        #[serde(default)]
         end: String,
     },
 }
 
-/// Read in one pass over the object, whatever the place of `kind` in it (serde's own
-/// reading of a tagged enum first copies the whole object into a tree of its own: a quarter
-/// of the time of reading a plan).
-impl<'de> Deserialize<'de> for StopDoc {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        /// The fields of both kinds.
-        #[derive(Deserialize)]
-        struct Either {
-            kind: String,
-            booking: Option<String>,
-            #[serde(default)]
-            client: String,
-            #[serde(default)]
-            area: Option<String>,
-            #[serde(default)]
-            located_by: String,
-            at: Option<String>,
-            arrival_s: Option<i64>,
-            #[serde(default)]
-            arrival: String,
-            start_s: Option<i64>,
-            #[serde(default)]
-            start: String,
-            end_s: Option<i64>,
-            #[serde(default)]
-            end: String,
-            departure_s: Option<i64>,
-            #[serde(default)]
-            departure: String,
-            drive_s: Option<i64>,
-            drive_m: Option<i64>,
-            #[serde(default)]
-            wait_s: i64,
-            #[serde(default)]
-            free_after_s: i64,
-        }
-        let e = Either::deserialize(d)?;
-        fn given<T, E: Error>(v: Option<T>, field: &'static str) -> Result<T, E> {
-            v.ok_or_else(|| E::missing_field(field))
-        }
-        match e.kind.as_str() {
-            "visit" => Ok(StopDoc::Visit {
-                booking: given(e.booking, "booking")?,
-                client: e.client,
-                area: e.area,
-                located_by: e.located_by,
-                arrival_s: given(e.arrival_s, "arrival_s")?,
-                arrival: e.arrival,
-                start_s: given(e.start_s, "start_s")?,
-                start: e.start,
-                end_s: given(e.end_s, "end_s")?,
-                end: e.end,
-                departure_s: given(e.departure_s, "departure_s")?,
-                departure: e.departure,
-                drive_s: given(e.drive_s, "drive_s")?,
-                drive_m: given(e.drive_m, "drive_m")?,
-                wait_s: e.wait_s,
-                free_after_s: e.free_after_s,
-            }),
-            "break" => Ok(StopDoc::Break {
-                at: given(e.at, "at")?,
-                booking: e.booking,
-                start_s: given(e.start_s, "start_s")?,
-                start: e.start,
-                end_s: given(e.end_s, "end_s")?,
-                end: e.end,
-            }),
-            other => Err(D::Error::unknown_variant(other, &["visit", "break"])),
-        }
-    }
-}
-
 /// A booking not served.
-#[derive(Serialize, Deserialize, Debug)]
+#[derive(Serialize, Debug)]
 pub struct UnassignedDoc {
     /// Booking id.
     pub booking: String,
     /// Reason code, e.g. `day_full`.
     pub reason: String,
     /// The service area the booking is in, if any.
-    #[serde(default)]
     pub area: Option<String>,
     /// How the location was found.
-    #[serde(default)]
     pub located_by: String,
     /// A sentence for people.
-    #[serde(default)]
     pub detail: String,
 }
 
 /// Totals of the plan.
-#[derive(Serialize, Deserialize, Debug)]
+#[derive(Serialize, Debug)]
 pub struct SummaryDoc {
     /// Bookings served.
     pub served: usize,
@@ -353,142 +259,203 @@ const MAX_S: i64 = 2 * 86_400;
 /// The longest distance a plan may hold, metres (10,000 km).
 const MAX_M: i64 = 10_000_000;
 
-/// Every integer the checker uses within range, so that its arithmetic cannot overflow; the
-/// error names the field by its JSON path.
-fn check_ranges(name: &str, doc: &PlanDoc) -> Result<(), InputError> {
-    let mut errors = Vec::new();
-    // The path is built only for a value out of range.
-    let mut within = |path: &dyn Fn() -> String, v: i64, max: i64, unit: &str| {
-        if !(0..=max).contains(&v) {
+/// A plan document as read back (by `check`, re-planning and the service): what a [`Plan`]
+/// holds, the ids and integer fields, each checked to be within range; the fields for people
+/// (names, areas, `HH:MM` times, totals) are passed over unread.
+///
+/// ```
+/// let text = r#"{"routes": [], "unassigned": [], "summary": {"proven_optimal": true}}"#;
+/// let doc: housecall_io::PlanInput = serde_json::from_str(text).unwrap();
+/// assert!(doc.into_plan("plan.json").unwrap().proven_optimal);
+/// ```
+#[derive(Deserialize, Debug)]
+pub struct PlanInput {
+    routes: Vec<RouteInput>,
+    unassigned: Vec<UnassignedInput>,
+    summary: SummaryInput,
+}
+
+#[derive(Deserialize, Debug)]
+struct RouteInput {
+    therapist: String,
+    date: Option<NaiveDate>,
+    leave_s: i64,
+    stops: Vec<StopInput>,
+    return_drive_s: i64,
+    return_drive_m: i64,
+    back_s: i64,
+}
+
+/// A visit's fields and a break's, as one object of either kind is read.
+#[derive(Deserialize, Debug)]
+struct StopInput {
+    kind: Kind,
+    booking: Option<String>,
+    at: Option<String>,
+    arrival_s: Option<i64>,
+    start_s: Option<i64>,
+    end_s: Option<i64>,
+    departure_s: Option<i64>,
+    drive_s: Option<i64>,
+    drive_m: Option<i64>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Visit,
+    Break,
+}
+
+#[derive(Deserialize, Debug)]
+struct UnassignedInput {
+    booking: String,
+    reason: String,
+    #[serde(default)]
+    detail: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct SummaryInput {
+    proven_optimal: bool,
+}
+
+impl PlanInput {
+    /// The plan, every integer the checker uses within range (so that its arithmetic cannot
+    /// overflow) and every field a stop of its kind needs given; errors (all of them) name the
+    /// field by its JSON path in the plan, and the file (or body) by `name`.
+    pub fn into_plan(self, name: &str) -> Result<Plan, InputError> {
+        let mut errors = Vec::new();
+        // A value out of range or missing is kept as an error and read as 0; the path is
+        // built only for a value at fault.
+        let mut within = |path: &dyn Fn() -> String, v: Option<i64>, metres: bool| {
+            let (max, unit) = if metres {
+                (MAX_M, "metres")
+            } else {
+                (MAX_S, "seconds")
+            };
+            let fault = match v {
+                Some(v) if (0..=max).contains(&v) => return v,
+                Some(v) => InputError {
+                    value: Some(v.to_string()),
+                    ..InputError::file(name, format!("expected {unit} from 0 to {max}"))
+                },
+                None => InputError::file(name, format!("missing; expected {unit} from 0 to {max}")),
+            };
             errors.push(InputError {
                 field: Some(path()),
-                value: Some(v.to_string()),
-                ..InputError::file(name, format!("expected {unit} from 0 to {max}"))
+                ..fault
+            });
+            0
+        };
+        let mut stop_errors = Vec::new();
+        let mut itineraries = Vec::with_capacity(self.routes.len());
+        for (r, route) in self.routes.into_iter().enumerate() {
+            let at = |f: &'static str| move || format!("routes[{r}].{f}");
+            let leave = Seconds(within(&at("leave_s"), Some(route.leave_s), false));
+            let return_drive_time = Seconds(within(
+                &at("return_drive_s"),
+                Some(route.return_drive_s),
+                false,
+            ));
+            let return_drive_distance = Metres(within(
+                &at("return_drive_m"),
+                Some(route.return_drive_m),
+                true,
+            ));
+            let back = Seconds(within(&at("back_s"), Some(route.back_s), false));
+            let mut stops = Vec::with_capacity(route.stops.len());
+            for (k, s) in route.stops.into_iter().enumerate() {
+                let at = |f: &'static str| move || format!("routes[{r}].stops[{k}].{f}");
+                let (start, end) = (
+                    Seconds(within(&at("start_s"), s.start_s, false)),
+                    Seconds(within(&at("end_s"), s.end_s, false)),
+                );
+                stops.push(match s.kind {
+                    Kind::Visit => Stop::Visit(Visit {
+                        arrival: Seconds(within(&at("arrival_s"), s.arrival_s, false)),
+                        start,
+                        end,
+                        departure: Seconds(within(&at("departure_s"), s.departure_s, false)),
+                        drive_time: Seconds(within(&at("drive_s"), s.drive_s, false)),
+                        drive_distance: Metres(within(&at("drive_m"), s.drive_m, true)),
+                        booking: s.booking.unwrap_or_else(|| {
+                            stop_errors.push(InputError {
+                                field: Some(at("booking")()),
+                                ..InputError::file(name, "missing; expected the booking id")
+                            });
+                            String::new()
+                        }),
+                    }),
+                    Kind::Break => {
+                        let place = match (s.at.as_deref(), s.booking) {
+                            (Some("start"), _) => BreakPlace::Start,
+                            (Some("end"), _) => BreakPlace::End,
+                            (Some("booking"), Some(b)) => BreakPlace::Booking(b),
+                            (other, _) => {
+                                stop_errors.push(InputError {
+                                    field: Some(at("at")()),
+                                    value: other.map(str::to_string),
+                                    ..InputError::file(
+                                        name,
+                                        "expected \"start\", \"end\", or \"booking\" with a \"booking\" id",
+                                    )
+                                });
+                                BreakPlace::Start
+                            }
+                        };
+                        Stop::Break(Break { start, end, place })
+                    }
+                });
+            }
+            itineraries.push(Itinerary {
+                therapist: route.therapist,
+                date: route.date,
+                leave,
+                stops,
+                return_drive_time,
+                return_drive_distance,
+                back,
             });
         }
-    };
-    for (r, route) in doc.routes.iter().enumerate() {
-        let at = |f: &'static str| move || format!("routes[{r}].{f}");
-        within(&at("leave_s"), route.leave_s, MAX_S, "seconds");
-        within(
-            &at("return_drive_s"),
-            route.return_drive_s,
-            MAX_S,
-            "seconds",
-        );
-        within(&at("return_drive_m"), route.return_drive_m, MAX_M, "metres");
-        within(&at("back_s"), route.back_s, MAX_S, "seconds");
-        for (k, stop) in route.stops.iter().enumerate() {
-            let at = |f: &'static str| move || format!("routes[{r}].stops[{k}].{f}");
-            match stop {
-                StopDoc::Visit {
-                    arrival_s,
-                    start_s,
-                    end_s,
-                    departure_s,
-                    drive_s,
-                    drive_m,
-                    ..
-                } => {
-                    for (f, v) in [
-                        ("arrival_s", arrival_s),
-                        ("start_s", start_s),
-                        ("end_s", end_s),
-                        ("departure_s", departure_s),
-                        ("drive_s", drive_s),
-                    ] {
-                        within(&at(f), *v, MAX_S, "seconds");
-                    }
-                    within(&at("drive_m"), *drive_m, MAX_M, "metres");
-                }
-                StopDoc::Break { start_s, end_s, .. } => {
-                    within(&at("start_s"), *start_s, MAX_S, "seconds");
-                    within(&at("end_s"), *end_s, MAX_S, "seconds");
+        let mut unassigned = Vec::with_capacity(self.unassigned.len());
+        for u in self.unassigned {
+            match Reason::from_code(&u.reason) {
+                Some(reason) => unassigned.push(Unassigned {
+                    booking: u.booking,
+                    reason,
+                    detail: u.detail,
+                }),
+                None => {
+                    let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
+                    stop_errors.push(InputError::file(
+                        name,
+                        format!(
+                            "unassigned {:?}: unknown reason {:?}; expected one of {}",
+                            u.booking,
+                            u.reason,
+                            codes.join(", ")
+                        ),
+                    ));
                 }
             }
         }
+        errors.append(&mut stop_errors);
+        InputError::all(errors).map_or(Ok(()), Err)?;
+        Ok(Plan {
+            itineraries,
+            unassigned,
+            proven_optimal: self.summary.proven_optimal,
+        })
     }
-    InputError::all(errors).map_or(Ok(()), Err)
 }
 
-/// Reads a JSON plan back (for `check`); only the integer fields are used.
+/// Reads a JSON plan back (for `check`); see [`PlanInput`].
 pub fn parse_plan_json(name: &str, text: &str) -> Result<Plan, InputError> {
-    let doc: PlanDoc = serde_json::from_str(text).map_err(|e| InputError {
+    let doc: PlanInput = serde_json::from_str(text).map_err(|e| InputError {
         line: Some(e.line() as u64),
         column: Some(e.column() as u64),
         ..InputError::file(name, format!("not a Housecall plan: {e}"))
     })?;
-    check_ranges(name, &doc)?;
-    let itineraries = doc
-        .routes
-        .into_iter()
-        .map(|r| {
-            let stops = r
-                .stops
-                .into_iter()
-                .map(|s| match s {
-                    StopDoc::Visit { booking, arrival_s, start_s, end_s, departure_s, drive_s, drive_m, .. } => Ok(Stop::Visit(Visit {
-                        booking,
-                        arrival: Seconds(arrival_s),
-                        start: Seconds(start_s),
-                        end: Seconds(end_s),
-                        departure: Seconds(departure_s),
-                        drive_time: Seconds(drive_s),
-                        drive_distance: Metres(drive_m),
-                    })),
-                    StopDoc::Break { at, booking, start_s, end_s, .. } => {
-                        let place = match (at.as_str(), booking) {
-                            ("start", _) => BreakPlace::Start,
-                            ("end", _) => BreakPlace::End,
-                            ("booking", Some(b)) => BreakPlace::Booking(b),
-                            (other, _) => {
-                                return Err(InputError::file(
-                                    name,
-                                    format!("break \"at\": {other:?} - expected \"start\", \"end\", or \"booking\" with a \"booking\" id"),
-                                ))
-                            }
-                        };
-                        Ok(Stop::Break(Break { start: Seconds(start_s), end: Seconds(end_s), place }))
-                    }
-                })
-                .collect::<Result<_, _>>()?;
-            Ok(Itinerary {
-                therapist: r.therapist,
-                date: r.date,
-                leave: Seconds(r.leave_s),
-                stops,
-                return_drive_time: Seconds(r.return_drive_s),
-                return_drive_distance: Metres(r.return_drive_m),
-                back: Seconds(r.back_s),
-            })
-        })
-        .collect::<Result<_, InputError>>()?;
-    let unassigned = doc
-        .unassigned
-        .into_iter()
-        .map(|u| {
-            let reason = Reason::from_code(&u.reason).ok_or_else(|| {
-                let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
-                InputError::file(
-                    name,
-                    format!(
-                        "unassigned {:?}: unknown reason {:?}; expected one of {}",
-                        u.booking,
-                        u.reason,
-                        codes.join(", ")
-                    ),
-                )
-            })?;
-            Ok(Unassigned {
-                booking: u.booking,
-                reason,
-                detail: u.detail,
-            })
-        })
-        .collect::<Result<_, InputError>>()?;
-    Ok(Plan {
-        itineraries,
-        unassigned,
-        proven_optimal: doc.summary.proven_optimal,
-    })
+    doc.into_plan(name)
 }
