@@ -5,7 +5,9 @@
 //! 2. The same with 1,000 malformed requests mixed in: every one must be 4xx, none 5xx; the
 //!    server's memory (resident set) before and after.
 //! 3. Overload: more concurrent plan requests than workers: how fast the 503s come, and
-//!    whether the admitted ones finish within their limits.
+//!    whether the admitted ones finish within their limits; twice, on connections opened
+//!    beforehand and with each request opening its own (80 connections at once cost some
+//!    milliseconds of their own).
 //!
 //! Phases 0 and 1 (and 1b, the floor: `GET /v1/health`) also print the CPU time the server
 //! and this generator spent per request (Linux), which on a machine with few cores decides
@@ -119,25 +121,52 @@ async fn main() {
     slow["options"] = json!({"time_limit_s": 1.0, "iterations": 100_000_000});
     // Encoded once, as the slot bodies are: the time measured is the server's, not the
     // generator's JSON encoder's.
-    let slow = Arc::new(serde_json::to_vec(&slow).expect("a body"));
-    let mut tasks = Vec::new();
+    let slow = Bytes::from(serde_json::to_vec(&slow).expect("a body"));
+    for open in [true, false] {
+        overload(&url, &slow, open).await;
+    }
+    if let Some(mut child) = server {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// Sends 80 plan requests of `body` at once, on connections opened beforehand (`open`, as
+/// a booking site's back end keeps them) or each opened by its request, and prints how the
+/// server answered: `503` at the door (queue full), `503` after waiting for a worker past
+/// the request's time limit, `200`.
+async fn overload(url: &str, body: &Bytes, open: bool) {
+    let host = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut conns = Vec::new();
     for _ in 0..80 {
-        let (http, url, slow) = (http.clone(), url.clone(), slow.clone());
+        conns.push(if open { connect(&host).await } else { None });
+    }
+    let mut tasks = Vec::new();
+    for conn in conns {
+        let (host, body) = (host.clone(), body.clone());
         tasks.push(tokio::spawn(async move {
-            let body = (*slow).clone();
             let t = Instant::now();
-            let (status, doc) = match http
-                .post(format!("{url}/v1/plan"))
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-            {
-                Ok(r) => (
-                    r.status().as_u16(),
-                    r.json::<Value>().await.unwrap_or(Value::Null),
-                ),
-                Err(_) => (0, Value::Null),
+            let Some(mut send) = (match conn {
+                Some(c) => Some(c),
+                None => connect(&host).await,
+            }) else {
+                return (0, false, t.elapsed());
+            };
+            let request = hyper::Request::post("/v1/plan")
+                .header(hyper::header::HOST, host.as_str())
+                .header(hyper::header::CONTENT_TYPE, "application/json")
+                .body(Full::new(body))
+                .expect("a request");
+            let Ok(r) = send.send_request(request).await else {
+                return (0, false, t.elapsed());
+            };
+            let status = r.status().as_u16();
+            let doc: Value = match r.into_body().collect().await {
+                Ok(b) => serde_json::from_slice(&b.to_bytes()).unwrap_or(Value::Null),
+                Err(_) => Value::Null,
             };
             let waited = doc["detail"].as_str().is_some_and(|d| d.contains("waited"));
             (status, waited, t.elapsed())
@@ -154,24 +183,28 @@ async fn main() {
     }
     let max = |v: &[Duration]| v.iter().max().copied().unwrap_or_default();
     println!(
-        "  503 at the door (queue full): {} (slowest answered in {:.1} ms)",
+        "  {}:",
+        if open {
+            "on 80 connections opened beforehand"
+        } else {
+            "each request opening its connection"
+        }
+    );
+    println!(
+        "    503 at the door (queue full): {} (slowest answered in {:.1} ms)",
         at_door.len(),
         max(&at_door).as_secs_f64() * 1e3
     );
     println!(
-        "  503 after waiting for a worker past their time limit: {} (slowest {:.2} s)",
+        "    503 after waiting for a worker past their time limit: {} (slowest {:.2} s)",
         expired.len(),
         max(&expired).as_secs_f64()
     );
     println!(
-        "  200: {} (slowest {:.2} s)",
+        "    200: {} (slowest {:.2} s)",
         admitted.len(),
         max(&admitted).as_secs_f64()
     );
-    if let Some(mut child) = server {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
 }
 
 /// Starts the server on a free loopback port and returns it with its address.
