@@ -284,6 +284,17 @@ fn bad_requests_get_json_errors_with_paths() {
             );
         }
     }
+    // A body that is not UTF-8 text.
+    let r = client()
+        .post(format!("{}/v1/plan", s.url))
+        .header("content-type", "application/json")
+        .body(b"{\"bookings\": [\"\xff\"]}".to_vec())
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let doc = r.json::<Value>().unwrap();
+    assert_eq!(doc["error"], "malformed_json", "{doc}");
+    assert!(doc["detail"].as_str().unwrap().contains("UTF-8"), "{doc}");
     // A panic inside a request: 500 with the request id, and the server stays up.
     let (code, doc) = send("/v1/_panic", "{}");
     assert_eq!(code, 500);
