@@ -229,6 +229,7 @@ pub struct HandsOnRun {
 /// ```
 /// assert!(housecall_core::is_heavy("Deep Tissue Massage"));
 /// assert!(!housecall_core::is_heavy("Swedish Massage"));
+/// assert!(housecall_core::is_heavy("SPORTS massage"));
 /// ```
 pub fn is_heavy(treatment: &str) -> bool {
     const HEAVY: [&str; 5] = [
@@ -238,8 +239,12 @@ pub fn is_heavy(treatment: &str) -> bool {
         "myofascial",
         "rehabilitation",
     ];
-    let t = treatment.to_ascii_lowercase();
-    HEAVY.iter().any(|h| t.contains(h))
+    // Case-insensitive, without a lower-case copy.
+    let t = treatment.as_bytes();
+    HEAVY.iter().any(|h| {
+        t.windows(h.len())
+            .any(|w| w.eq_ignore_ascii_case(h.as_bytes()))
+    })
 }
 
 impl Therapist {

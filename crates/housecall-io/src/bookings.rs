@@ -166,7 +166,7 @@ pub fn parse_bookings(
         ));
     }
     let mut out = BookingsFile::default();
-    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut ids: HashMap<String, u64> = HashMap::new();
     let mut errors = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
@@ -232,8 +232,11 @@ pub(crate) trait Fields {
     fn has(&self, field: &str) -> bool;
     /// An error in `field`, naming its value.
     fn error(&self, field: &str, message: String) -> InputError;
-    /// Where the booking is, after "already used": `on line 3`, `by bookings[2]`.
-    fn origin(&self) -> String;
+    /// Where the booking is, for [`Fields::origin_of`]: its line, or its place in a list.
+    fn place(&self) -> u64;
+    /// Where the booking at `place` is, after "already used": `on line 3`, `by bookings[2]`
+    /// (written only for that error).
+    fn origin_of(&self, place: u64) -> String;
     /// Where a warning about it points: `bookings.csv:3`, `body: bookings[2]`.
     fn warn_at(&self) -> String;
 }
@@ -266,8 +269,11 @@ impl Fields for CsvRow<'_> {
             message,
         )
     }
-    fn origin(&self) -> String {
-        format!("on line {}", self.line)
+    fn place(&self) -> u64 {
+        self.line
+    }
+    fn origin_of(&self, line: u64) -> String {
+        format!("on line {line}")
     }
     fn warn_at(&self) -> String {
         format!("{}:{}", self.name, self.line)
@@ -275,10 +281,10 @@ impl Fields for CsvRow<'_> {
 }
 
 /// Reads one booking from its fields, placing it with `locator`; `ids` holds the ids read so
-/// far with their origins, and warnings go to `warnings`.
+/// far with their places, and warnings go to `warnings`.
 pub(crate) fn read_booking(
     f: &impl Fields,
-    ids: &mut HashMap<String, String>,
+    ids: &mut HashMap<String, u64>,
     locator: &dyn Locator,
     warnings: &mut Vec<String>,
 ) -> Result<Booking, InputError> {
@@ -289,10 +295,13 @@ pub(crate) fn read_booking(
     if id.is_empty() {
         return Err(err("id", "every booking needs an id".into()));
     }
-    if let Some(first) = ids.get(&id) {
-        return Err(err("id", format!("duplicate id; already used {first}")));
+    if let Some(&first) = ids.get(&id) {
+        return Err(err(
+            "id",
+            format!("duplicate id; already used {}", f.origin_of(first)),
+        ));
     }
-    ids.insert(id.clone(), f.origin());
+    ids.insert(id.clone(), f.place());
     let coord = |c: &str, max: f64| -> Result<f64, InputError> {
         let raw = get(c);
         let v: f64 = raw

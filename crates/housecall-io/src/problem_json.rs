@@ -102,17 +102,18 @@ pub fn read_problem_doc(
     )?;
     let mut therapists: Vec<Therapist> = Vec::new();
     for (i, t) in doc.therapists.iter().enumerate() {
-        let path = format!("{prefix}therapists[{i}]");
+        // Written out only for an error.
+        let path = || format!("{prefix}therapists[{i}]");
         let therapist = read_therapist_object(name, t).map_err(|e| InputError {
             field: Some(match &e.field {
-                Some(f) => format!("{path}.{f}"),
-                None => path.clone(),
+                Some(f) => format!("{}.{f}", path()),
+                None => path(),
             }),
             ..e
         })?;
         if therapists.iter().any(|o| o.id == therapist.id) {
             return Err(InputError {
-                field: Some(format!("{path}.id")),
+                field: Some(format!("{}.id", path())),
                 value: Some(therapist.id),
                 ..InputError::file(name, "duplicate therapist id")
             });
@@ -164,7 +165,7 @@ fn read_bookings(
     let mut ids = HashMap::new();
     let mut errors = Vec::new();
     for (i, b) in bookings.iter().enumerate() {
-        let read = JsonRow::new(name, at(i), b).and_then(|row| {
+        let read = JsonRow::new(name, at, i, b).and_then(|row| {
             let booking = read_booking(&row, &mut ids, locator, &mut out.warnings)?;
             Ok((booking, row.extras))
         });
@@ -184,24 +185,32 @@ fn read_bookings(
 /// A booking object of a document, its values as the bookings file would hold them.
 struct JsonRow<'a> {
     name: &'a str,
-    path: String,
+    /// The JSON path of the `i`-th booking (written out only for an error).
+    at: &'a dyn Fn(usize) -> String,
+    i: usize,
     fields: Vec<(&'a str, Cow<'a, str>)>,
     extras: Vec<(String, String)>,
 }
 
 impl<'a> JsonRow<'a> {
-    /// The fields of `b`, at JSON path `path`: known keys only, `extra` an object of text.
-    fn new(name: &'a str, path: String, b: &'a Map<String, Value>) -> Result<Self, InputError> {
+    /// The fields of `b`, the `i`-th booking, at JSON path `at(i)`: known keys only, `extra`
+    /// an object of text.
+    fn new(
+        name: &'a str,
+        at: &'a dyn Fn(usize) -> String,
+        i: usize,
+        b: &'a Map<String, Value>,
+    ) -> Result<Self, InputError> {
         let mut row = JsonRow {
             name,
+            at,
+            i,
             fields: Vec::with_capacity(b.len()),
             extras: Vec::new(),
-            path,
         };
         for (key, value) in b {
             // A field's path is only written out for an error.
-            let base = &row.path;
-            let path = || format!("{base}.{key}");
+            let path = || format!("{}.{key}", at(i));
             if key == "extra" {
                 let Value::Object(extra) = value else {
                     return Err(in_doc(
@@ -259,16 +268,19 @@ impl Fields for JsonRow<'_> {
     }
     fn error(&self, field: &str, message: String) -> InputError {
         InputError {
-            field: Some(format!("{}.{field}", self.path)),
+            field: Some(format!("{}.{field}", (self.at)(self.i))),
             value: Some(self.get(field).to_string()),
             ..InputError::file(self.name, message)
         }
     }
-    fn origin(&self) -> String {
-        format!("by {}", self.path)
+    fn place(&self) -> u64 {
+        self.i as u64
+    }
+    fn origin_of(&self, i: u64) -> String {
+        format!("by {}", (self.at)(i as usize))
     }
     fn warn_at(&self) -> String {
-        format!("{}: {}", self.name, self.path)
+        format!("{}: {}", self.name, (self.at)(self.i))
     }
 }
 

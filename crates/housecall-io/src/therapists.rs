@@ -22,6 +22,7 @@ use crate::clock::parse_window;
 use crate::error::{line_col_of, utf8, InputError};
 use chrono::Weekday;
 use housecall_core::{AreaRule, HandsOnRun, Location, Lunch, Seconds, Therapist, TimeWindow};
+use serde::de::value::MapDeserializer;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -193,16 +194,14 @@ pub(crate) fn read_therapist_object(
     name: &str,
     object: &Map<String, Value>,
 ) -> Result<Therapist, InputError> {
-    // A null is a key not given (as in TOML, which has none).
-    let given = Value::Object(
-        object
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    );
-    let doc = TherapistDoc::<Json>::deserialize(&given)
-        .map_err(|e| InputError::file(name, e.to_string()))?;
+    // A null is a key not given (as in TOML, which has none); read in place, not copied.
+    let given = object
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.as_str(), v));
+    let doc =
+        TherapistDoc::<Json>::deserialize(MapDeserializer::<_, serde_json::Error>::new(given))
+            .map_err(|e| InputError::file(name, e.to_string()))?;
     therapist_of(&doc, &|_, key: &str, value: &str, message| InputError {
         field: Some(key.to_string()),
         value: Some(value.to_string()),
