@@ -300,7 +300,7 @@ struct StopInput {
     drive_m: Option<i64>,
 }
 
-#[derive(Deserialize, Debug, Clone, Copy)]
+#[derive(Deserialize, Debug)]
 #[serde(rename_all = "lowercase")]
 enum Kind {
     Visit,
@@ -348,7 +348,8 @@ impl PlanInput {
             });
             0
         };
-        let mut stop_errors = Vec::new();
+        // The other faults (the closure above holds `errors` until the end).
+        let mut more = Vec::new();
         let mut itineraries = Vec::with_capacity(self.routes.len());
         for (r, route) in self.routes.into_iter().enumerate() {
             let at = |f: &'static str| move || format!("routes[{r}].{f}");
@@ -380,7 +381,7 @@ impl PlanInput {
                         drive_time: Seconds(within(&at("drive_s"), s.drive_s, false)),
                         drive_distance: Metres(within(&at("drive_m"), s.drive_m, true)),
                         booking: s.booking.unwrap_or_else(|| {
-                            stop_errors.push(InputError {
+                            more.push(InputError {
                                 field: Some(at("booking")()),
                                 ..InputError::file(name, "missing; expected the booking id")
                             });
@@ -393,7 +394,7 @@ impl PlanInput {
                             (Some("end"), _) => BreakPlace::End,
                             (Some("booking"), Some(b)) => BreakPlace::Booking(b),
                             (other, _) => {
-                                stop_errors.push(InputError {
+                                more.push(InputError {
                                     field: Some(at("at")()),
                                     value: other.map(str::to_string),
                                     ..InputError::file(
@@ -428,7 +429,7 @@ impl PlanInput {
                 }),
                 None => {
                     let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.code()).collect();
-                    stop_errors.push(InputError::file(
+                    more.push(InputError::file(
                         name,
                         format!(
                             "unassigned {:?}: unknown reason {:?}; expected one of {}",
@@ -440,7 +441,7 @@ impl PlanInput {
                 }
             }
         }
-        errors.append(&mut stop_errors);
+        errors.append(&mut more);
         InputError::all(errors).map_or(Ok(()), Err)?;
         Ok(Plan {
             itineraries,
