@@ -155,7 +155,7 @@ pub(crate) fn run(a: ServeArgs) -> Result<(), Failure> {
         .init();
     // HTTP is a tenth of a slot request's work: one thread for it per four cores (beside the
     // thread that accepts connections). Two on two cores cost the load test's slot requests
-    // 15 % more CPU (228-242 µs against 179-198 µs each) in waking and stealing between them.
+    // 15 % more CPU (199-242 µs against 179-198 µs each) in waking and stealing between them.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores.div_ceil(4))
         .enable_all()
