@@ -569,6 +569,9 @@ async fn handle<T: DeserializeOwned + Request + Send + 'static>(
             }
         };
         let bytes = body(&app, req).await?;
+        // The head read waits for the requests already in: a burst's answers at the door
+        // (decided before any body is read) come before its admitted bodies' heads.
+        tokio::task::yield_now().await;
         let head = std::str::from_utf8(&bytes).map(serde_json::from_str::<Head>);
         let limit = match head {
             Ok(Ok(head)) => T::solve(&head).map_or(app.timeout, |t| solve_limit(&app, t)),
