@@ -385,8 +385,9 @@ fn a_request_that_cannot_start_within_its_limit_is_answered_then() {
         took >= Duration::from_millis(250) && took < Duration::from_millis(1100),
         "answered after {took:?}, at its limit, not when the worker came free"
     );
-    // A body that is not JSON is answered at once, not after a wait for the worker (only a
-    // body's head is read before the queue; a broken one is read in full for its error).
+    // A body that is not JSON is answered at once, not after a wait for the worker (a body
+    // still waiting after 10 ms has its head read for its time limit; a broken one is then
+    // read in full for its error).
     let started = Instant::now();
     let r = client()
         .post(format!("{}/v1/plan", s.url))
