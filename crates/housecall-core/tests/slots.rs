@@ -177,6 +177,36 @@ fn suggestions_booked_as_confirmed(model: &dyn TravelModel) {
     }
 }
 
+/// A slot's day distance is read without the day's timetable when every leg is as long at
+/// every time it could be driven; debug builds assert, for every slot, that this is the
+/// timetable's distance (so the test runs only there). Here on days whose distances depend
+/// on the time of day (detours in the rush hours), some with body limits beside lunch, every
+/// slot of every question: about 1,400 day distances, 280 of them with a leg whose length
+/// changes within the shift, of which 58 are still read without the timetable.
+#[cfg(debug_assertions)]
+#[test]
+fn day_distances_with_detours_agree_with_timetables() {
+    let mut r = Lcg(11);
+    let all = SlotQuery::new(Seconds::from_minutes(15), usize::MAX);
+    let mut slots = 0;
+    for round in 0..12 {
+        let mut p = day(&mut r, 6 + round % 6);
+        if round % 2 == 1 {
+            let ann = p.therapists[0].clone();
+            p.therapists[0] = ann
+                .with_min_rest(Seconds::from_minutes(10))
+                .with_max_run(Seconds::from_minutes(100), Seconds::from_minutes(20));
+        }
+        let plan = solve(&p, &Detours, &opts()).unwrap();
+        let prepared = Prepared::new(&p, &Detours, &plan).unwrap();
+        for k in 0..3 {
+            let new = booking(&mut r, format!("new{k}"));
+            slots += prepared.slots(&new, &all).unwrap().slots.len();
+        }
+    }
+    assert!(slots > 200, "only {slots} slots");
+}
+
 #[test]
 fn nothing_fits_says_why() {
     let mut r = Lcg(5);

@@ -472,22 +472,7 @@ impl Day<'_> {
         let therapist = self.problem.shifts[s].therapist;
         slot.therapist
             .clone_from(&self.problem.therapists[therapist].id);
-        let distance = |inst: &Instance, seq: &[usize]| {
-            // When every leg is as long whenever in the shift it is driven, the timetable (a
-            // route that fits its shift has one, every drive within the shift's hours) does
-            // not matter.
-            let sd = &inst.shifts[s];
-            let stops = seq.iter().map(|&b| inst.bookings[b].loc);
-            let places: Vec<usize> = std::iter::once(sd.start_loc)
-                .chain(stops)
-                .chain([sd.end_loc])
-                .collect();
-            let fixed = places
-                .windows(2)
-                .map(|w| inst.matrix.fixed_distance(w[0], w[1], sd.open..=sd.close));
-            if let Some(total) = fixed.sum::<Option<i64>>() {
-                return total;
-            }
+        let timed = |inst: &Instance, seq: &[usize]| {
             (Scheduler { inst, shift: s }).timed(seq).map_or(0, |t| {
                 let sd = &inst.shifts[s];
                 let mut prev = sd.start_loc;
@@ -507,6 +492,16 @@ impl Day<'_> {
                         .0
             })
         };
+        let distance = |inst: &Instance, seq: &[usize]| {
+            // When every leg is as long whenever it can be driven, the timetable (a route
+            // that fits its shift has one) does not matter. Debug builds check that against
+            // the timetable.
+            let Some(total) = untimed_distance(inst, s, seq) else {
+                return timed(inst, seq);
+            };
+            debug_assert_eq!(total, timed(inst, seq), "a leg's length within its bounds");
+            total
+        };
         let mut seq = route.clone();
         seq.insert(slot.position, n);
         let own = std::mem::replace(
@@ -519,6 +514,49 @@ impl Day<'_> {
         slot.day_distance = Metres(after);
         slot.added_distance = Metres(after - before);
     }
+}
+
+/// The driving metres of `seq` on shift `s` when every leg is as long whenever any timetable
+/// of the route can drive it, else `None`. When each leg may be driven is bounded without a
+/// timetable: not before the work before it is done (from the shift's opening, every drive at
+/// its least over the day, every session at its window's opening or later), not after the
+/// latest that leaves time for the rest (every session by its window's last close, the end
+/// place by the shift's close); lunch, rests and breaks only wait within those bounds.
+fn untimed_distance(inst: &Instance, s: usize, seq: &[usize]) -> Option<i64> {
+    let sd = &inst.shifts[s];
+    let m = &inst.matrix;
+    let places: Vec<usize> = std::iter::once(sd.start_loc)
+        .chain(seq.iter().map(|&b| inst.bookings[b].loc))
+        .chain([sd.end_loc])
+        .collect();
+    // The earliest each leg can leave, forwards.
+    let mut earliest = Vec::with_capacity(places.len() - 1);
+    let mut leave = sd.open;
+    for (k, &b) in seq.iter().enumerate() {
+        earliest.push(leave);
+        let bd = &inst.bookings[b];
+        let set_up = leave + m.least_secs(places[k], places[k + 1]) + bd.setup.unwrap_or(sd.setup);
+        let opens = bd.windows.iter().map(|w| w.0).min().unwrap_or(set_up);
+        leave = set_up.max(opens) + bd.session + sd.packup;
+    }
+    earliest.push(leave);
+    // The latest each leg can leave, backwards, and its length if it is the same throughout.
+    let mut total = 0;
+    let mut arrive_by = sd.close;
+    for k in (0..places.len() - 1).rev() {
+        let latest = arrive_by - m.least_secs(places[k], places[k + 1]);
+        if latest < earliest[k] {
+            return None;
+        }
+        total += m.fixed_distance(places[k], places[k + 1], earliest[k]..=latest)?;
+        if k > 0 {
+            let bd = &inst.bookings[seq[k - 1]];
+            let closes = bd.windows.iter().map(|w| w.1).max().unwrap_or(sd.close);
+            let start = closes.min(latest - sd.packup - bd.session);
+            arrive_by = start - bd.setup.unwrap_or(sd.setup);
+        }
+    }
+    Some(total)
 }
 
 /// A shift that may take the request: its route's cost and walks as planned, and what the
