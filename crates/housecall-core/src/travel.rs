@@ -88,6 +88,21 @@ pub trait TravelModel: Sync {
         self.matrix(locations)
     }
 
+    /// [`TravelModel::matrix_of`] for drives that all leave at or after `earliest` (seconds
+    /// since midnight; a day's shifts' first opening): the time bins before the last one at
+    /// or before `earliest` may be left out, the matrix then starting at that one. Its drives
+    /// from `earliest` on are [`TravelModel::matrix_of`]'s, and so is their least over the
+    /// day from then on; the default leaves no bin out.
+    fn matrix_from(
+        &self,
+        locations: &[Location],
+        needed: &(dyn Fn(usize, usize) -> bool + Sync),
+        earliest: Seconds,
+    ) -> TravelMatrix {
+        let _ = earliest;
+        self.matrix_of(locations, needed)
+    }
+
     /// `matrix` (of `locations`) with `new` inserted as location `at`: only the drives to
     /// and from `new` are computed (through [`TravelModel::matrix_within`], every other pair
     /// left out), the rest is copied. For answering many one-visit questions against one

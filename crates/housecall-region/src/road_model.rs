@@ -424,17 +424,20 @@ impl RoadModel {
         .collect()
     }
 
-    /// [`TravelModel::matrix_of`]; with `searches_only`, from a shortest-path search per
-    /// location and bin even where a node table would serve (as on a large graph), for tests.
+    /// [`TravelModel::matrix_of`] at the time bins from `first` on; with `searches_only`,
+    /// from a shortest-path search per location and bin even where a node table would serve
+    /// (as on a large graph), for tests.
     fn matrix_by(
         &self,
         locations: &[Location],
         needed: &(dyn Fn(usize, usize) -> bool + Sync),
         searches_only: bool,
+        first: usize,
     ) -> TravelMatrix {
         let n = locations.len();
-
-        let nb = self.bins.len();
+        // The bins computed, counted from `first`: `bin` here is knot `first + bin`.
+        let bins = &self.bins[first..];
+        let nb = bins.len();
         // Parallel pieces of at least this many items of `cost` units each: a small matrix
         // (a day's, in a service answering many at once) stays on one thread.
         let at_least = |cost: usize| (PARALLEL_GRAIN / cost.max(1)).max(1);
@@ -455,7 +458,7 @@ impl RoadModel {
                 let l = self.local_leg(gap);
                 let at = (i * per + k) * nb;
                 for (bin, x) in legs[at..at + nb].iter_mut().enumerate() {
-                    *x = pack(l.at(self.local_factor[bin][s.zone]));
+                    *x = pack(l.at(self.local_factor[first + bin][s.zone]));
                 }
             }
         }
@@ -499,7 +502,7 @@ impl RoadModel {
                     for (x, path) in best[bin..]
                         .iter_mut()
                         .step_by(nb)
-                        .zip(self.tree(&snaps[i], bin))
+                        .zip(self.tree(&snaps[i], first + bin))
                     {
                         *x = pack(path);
                     }
@@ -520,7 +523,8 @@ impl RoadModel {
             for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
                 let legs = legs_of(i, k);
                 for (to, &b) in best.chunks_exact_mut(nb.max(1)).zip(&targets) {
-                    for ((x, &path), &leg) in to.iter_mut().zip(table.paths(a, b)).zip(legs) {
+                    let paths = &table.paths(a, b)[first..];
+                    for ((x, &path), &leg) in to.iter_mut().zip(paths).zip(legs) {
                         *x = (*x).min(leg + path);
                     }
                 }
@@ -535,11 +539,7 @@ impl RoadModel {
         let row_cost = n * per + per * width;
         // The waits that make a drive FIFO (as `make_fifo` does): a knot may not exceed
         // waiting until the next knot plus the time from there.
-        let waits: Vec<i32> = self
-            .bins
-            .windows(2)
-            .map(|w| cell(w[1].0 - w[0].0))
-            .collect();
+        let waits: Vec<i32> = bins.windows(2).map(|w| cell(w[1].0 - w[0].0)).collect();
         // The rows from one location (one per bin) at a time, in parallel, filled in place:
         // cell (bin * n + from) * n + to; a drive not needed stays unreachable.
         let mut time = vec![i32::MAX; nb * n * n];
@@ -583,7 +583,7 @@ impl RoadModel {
                         }
                         let g = self.local_leg(great_circle_m(from.at, to.at));
                         for (bin, (x, &best)) in pair.iter_mut().zip(&best).enumerate() {
-                            *x = self.cell_of(best, &g, from.zone, bin);
+                            *x = self.cell_of(best, &g, from.zone, first + bin);
                         }
                         for (k, &wait) in waits.iter().enumerate().rev() {
                             pair[k].0 = pair[k].0.min(wait.saturating_add(pair[k + 1].0));
@@ -594,7 +594,7 @@ impl RoadModel {
                     }
                 }
             });
-        TravelMatrix::from_parts(n, self.bins.clone(), time, distance)
+        TravelMatrix::from_parts(n, bins.to_vec(), time, distance)
     }
 
     /// The drive `(seconds, metres)` at knot `bin`, given shortest paths `tree` from `from`.
@@ -654,7 +654,19 @@ impl TravelModel for RoadModel {
         locations: &[Location],
         needed: &(dyn Fn(usize, usize) -> bool + Sync),
     ) -> TravelMatrix {
-        self.matrix_by(locations, needed, false)
+        self.matrix_by(locations, needed, false, 0)
+    }
+
+    /// [`TravelModel::matrix_of`] at the bins from the last one at or before `earliest` on:
+    /// the same cells there (a drive's wait for a later bin only looks forward).
+    fn matrix_from(
+        &self,
+        locations: &[Location],
+        needed: &(dyn Fn(usize, usize) -> bool + Sync),
+        earliest: Seconds,
+    ) -> TravelMatrix {
+        let first = self.bins.partition_point(|b| *b <= earliest);
+        self.matrix_by(locations, needed, false, first.saturating_sub(1))
     }
 
     /// On a small graph, the new location's row and column come from the all-pairs node
@@ -745,7 +757,52 @@ impl TravelModel for RoadModel {
 mod tests {
     use super::round_u64;
     use crate::Region;
-    use housecall_core::{Drive, Location, Seconds, TravelModel};
+    use housecall_core::{
+        solve, Booking, Drive, Location, Lunch, Prepared, Problem, Seconds, SlotQuery,
+        SolveOptions, Therapist, TimeWindow, TravelModel,
+    };
+
+    /// A slot question answered from a matrix of its own from the day's first opening on
+    /// ([`TravelModel::matrix_from`], as `housecall serve` builds one per question) gives the
+    /// answer of the day's whole matrix kept between questions, rush hours and lunch included.
+    #[test]
+    fn a_question_from_the_opening_on_answers_as_the_whole_day() {
+        let model = Region::western_gta().road_model();
+        let at = |k: usize| Location {
+            lat: 43.52 + 0.03 * (k % 5) as f64,
+            lon: -79.80 + 0.04 * (k % 7) as f64,
+        };
+        let hours = |a, b| TimeWindow::new(Seconds::hm(a, 0), Seconds::hm(b, 0)).unwrap();
+        let bookings = (0..4)
+            .map(|k| Booking::new(format!("b{k}"), at(2 * k), Seconds::from_minutes(45)))
+            .collect();
+        let lunch = Lunch {
+            window: hours(12, 14),
+            duration: Seconds::from_minutes(30),
+        };
+        let therapist = Therapist::new("t", at(11), hours(9, 18)).with_lunch(lunch);
+        let problem = Problem::new(bookings, vec![therapist], None);
+        let options = SolveOptions {
+            iterations: 50,
+            threads: 1,
+            ..SolveOptions::default()
+        };
+        let plan = solve(&problem, &model, &options).unwrap();
+        let day = Prepared::new(&problem, &model, &plan).unwrap();
+        let mut slots = 0;
+        for k in 0..10 {
+            let mut new = Booking::new(format!("n{k}"), at(3 * k + 1), Seconds::from_minutes(60));
+            if k % 2 == 1 {
+                new = new.with_window(hours(14, 17));
+            }
+            let whole = day.slots(&new, &SlotQuery::default()).unwrap();
+            let once =
+                Prepared::slots_once(&problem, &model, &plan, &new, &SlotQuery::default()).unwrap();
+            assert_eq!(once, whole, "request {k}");
+            slots += whole.slots.len();
+        }
+        assert!(slots > 20, "only {slots} slots");
+    }
 
     /// The searches a large graph takes (one per location and bin) give the node tables'
     /// matrix, pairs left out included.
@@ -760,7 +817,12 @@ mod tests {
             .collect();
         let needed = |i: usize, j: usize| i == 2 || j == 5 || j == i + 1;
         let tables = model.matrix_of(&locs, &needed);
-        let searches = model.matrix_by(&locs, &needed, true);
+        let searches = model.matrix_by(&locs, &needed, true, 0);
+        // Drives from 09:00 on only: the bins before 09:00 left out, the same drives after.
+        let nine = Seconds::hm(9, 0);
+        let from_nine = model.matrix_from(&locs, &needed, nine);
+        assert!(from_nine.bins().len() < tables.bins().len());
+        assert!(from_nine.bins()[0] <= nine && from_nine.bins()[1] > nine);
         for i in 0..locs.len() {
             for j in 0..locs.len() {
                 for t in (5 * 3600..21 * 3600).step_by(1999) {
@@ -773,6 +835,9 @@ mod tests {
                         searches.drive(i, j, Seconds(t)),
                     );
                     assert_eq!((a, b), (want, want), "{i} -> {j} at {t}");
+                    if t >= nine.0 {
+                        assert_eq!(from_nine.drive(i, j, Seconds(t)), want, "{i} -> {j} at {t}");
+                    }
                 }
             }
         }

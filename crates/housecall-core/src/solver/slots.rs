@@ -161,9 +161,16 @@ impl<'a> Prepared<'a> {
             let (locations, groups) = Instance::locations(with);
             let needed = day.needed(with);
             let n = locations.len();
-            model.matrix_of(&locations, &|i, j| {
-                needed[i * n + j] && can_meet(groups[i], groups[j])
-            })
+            // No drive of a day leaves before its shifts' first opening.
+            let opens = (with.shifts.iter())
+                .map(|s| with.therapists[s.therapist].shift.start)
+                .min()
+                .unwrap_or_default();
+            model.matrix_from(
+                &locations,
+                &|i, j| needed[i * n + j] && can_meet(groups[i], groups[j]),
+                opens,
+            )
         })
     }
 
