@@ -44,6 +44,14 @@ impl TravelModel for Strict {
     }
 }
 
+/// `t` with body limits: ten minutes' rest between sessions, at most 100 minutes hands-on in
+/// a row (then a 20-minute break).
+fn rests_and_runs(t: &Therapist) -> Therapist {
+    t.clone()
+        .with_min_rest(Seconds::from_minutes(10))
+        .with_max_run(Seconds::from_minutes(100), Seconds::from_minutes(20))
+}
+
 #[test]
 fn fast_slots_agree_with_brute_force() {
     let mut r = Lcg(7);
@@ -53,13 +61,9 @@ fn fast_slots_agree_with_brute_force() {
     for round in 0..24 {
         let mut p = day(&mut r, 6 + round % 8);
         if round % 3 == 1 {
-            // Body limits on the therapist with lunch: rest between sessions, a hands-on
-            // run limit, a driving limit.
-            let ann = p.therapists[0].clone();
-            p.therapists[0] = ann
-                .with_min_rest(Seconds::from_minutes(10))
-                .with_max_run(Seconds::from_minutes(100), Seconds::from_minutes(20))
-                .with_max_drive(Seconds::from_minutes(100));
+            // Body limits on the therapist with lunch, a driving limit too.
+            p.therapists[0] =
+                rests_and_runs(&p.therapists[0]).with_max_drive(Seconds::from_minutes(100));
         }
         let model = RushHour;
         let plan = solve(&p, &model, &opts()).unwrap();
@@ -192,10 +196,7 @@ fn day_distances_with_detours_agree_with_timetables() {
     for round in 0..12 {
         let mut p = day(&mut r, 6 + round % 6);
         if round % 2 == 1 {
-            let ann = p.therapists[0].clone();
-            p.therapists[0] = ann
-                .with_min_rest(Seconds::from_minutes(10))
-                .with_max_run(Seconds::from_minutes(100), Seconds::from_minutes(20));
+            p.therapists[0] = rests_and_runs(&p.therapists[0]);
         }
         let plan = solve(&p, &Detours, &opts()).unwrap();
         let prepared = Prepared::new(&p, &Detours, &plan).unwrap();
