@@ -482,61 +482,27 @@ impl RoadModel {
                 computed.as_ref()
             }
         };
-        // Per source location, its shortest-path trees, one per bin: the best over its snap
-        // nodes of access leg plus the path from that node (the same as a search seeded at
-        // all of them). From a node table, only to the snap nodes of the places a drive is
-        // needed to, each given a slot (`slot`, indexed by the node's place in `sources`);
-        // otherwise a search per bin, indexed by node. The bins of a target side by side.
-        let node: Vec<usize> = match per_node {
-            Some(_) => node
-                .iter()
-                .map(|&b| sources.binary_search(&b).unwrap_or(usize::MAX))
-                .collect(),
-            None => node,
-        };
-        // The trees of location `i` to the places `cols`, and the slot of each target.
-        let trees = |i: usize, cols: &[usize]| -> (Vec<u64>, Vec<usize>) {
-            let Some(table) = &per_node else {
-                let mut best = vec![FAR; nodes * nb];
-                for bin in 0..nb {
-                    for (x, path) in best[bin..]
-                        .iter_mut()
-                        .step_by(nb)
-                        .zip(self.tree(&snaps[i], first + bin))
-                    {
-                        *x = pack(path);
-                    }
-                }
-                return (best, Vec::new());
-            };
-            let mut slot = vec![usize::MAX; sources.len()];
-            let mut targets = Vec::with_capacity(cols.len() * per);
-            for &j in cols {
-                for &x in &node[j * per..(j + 1) * per] {
-                    if let Some(s) = slot.get_mut(x).filter(|s| **s == usize::MAX) {
-                        *s = targets.len();
-                        targets.push(sources[x]);
-                    }
+        // Without a node table, per source location its shortest-path trees, one per bin,
+        // from a search seeded at its snap nodes (each at its access leg), indexed by node,
+        // the bins of a node side by side.
+        let trees = |i: usize| -> Vec<u64> {
+            let mut best = vec![FAR; nodes * nb];
+            for bin in 0..nb {
+                for (x, path) in best[bin..]
+                    .iter_mut()
+                    .step_by(nb)
+                    .zip(self.tree(&snaps[i], first + bin))
+                {
+                    *x = pack(path);
                 }
             }
-            let mut best = vec![FAR; targets.len() * nb];
-            for (k, &(a, _)) in snaps[i].nodes.iter().enumerate() {
-                let legs = legs_of(i, k);
-                for (to, &b) in best.chunks_exact_mut(nb.max(1)).zip(&targets) {
-                    let paths = &table.paths(a, b)[first..];
-                    for ((x, &path), &leg) in to.iter_mut().zip(paths).zip(legs) {
-                        *x = (*x).min(leg + path);
-                    }
-                }
-            }
-            (best, slot)
+            best
         };
-        let width = if per_node.is_some() {
-            sources.len()
-        } else {
-            nodes
+        // Work per row: a drive per pair of snap nodes from a node table, else the searches.
+        let row_cost = match per_node {
+            Some(_) => n * per * per,
+            None => per * nodes,
         };
-        let row_cost = n * per + per * width;
         // The waits that make a drive FIFO (as `make_fifo` does): a knot may not exceed
         // waiting until the next knot plus the time from there.
         let waits: Vec<i32> = bins.windows(2).map(|w| cell(w[1].0 - w[0].0)).collect();
@@ -559,11 +525,10 @@ impl RoadModel {
                 if cols.is_empty() {
                     return;
                 }
-                let (trees, slot) = trees(i, &cols);
-                // The tree of location `i` to graph node `b` (as `node` gives it), every bin.
-                let tree_to = |b: usize| {
-                    let at = if per_node.is_some() { slot[b] } else { b };
-                    &trees[at * nb..(at + 1) * nb]
+                let trees = if per_node.is_none() {
+                    trees(i)
+                } else {
+                    Vec::new()
                 };
                 let from = &snaps[i];
                 let (mut pair, mut best) = (vec![(0, 0); nb], vec![FAR; nb]);
@@ -572,13 +537,26 @@ impl RoadModel {
                     if from.at == to.at {
                         pair.fill((0, 0));
                     } else {
-                        // The best over the destination's snap nodes of the tree to it plus
-                        // its leg to the door.
+                        // The best over the destination's snap nodes `b` of the way to it
+                        // plus its leg to the door; from a node table, the way is the best
+                        // over the source's snap nodes `a` of access leg plus path.
                         best.fill(FAR);
                         for k in (0..per).filter(|&k| node[j * per + k] != usize::MAX) {
-                            let tree = tree_to(node[j * per + k]).iter().zip(legs_of(j, k));
-                            for (x, (&path, &leg)) in best.iter_mut().zip(tree) {
-                                *x = (*x).min(path + leg);
+                            let (b, exit) = (node[j * per + k], legs_of(j, k));
+                            let Some(table) = per_node else {
+                                let tree = trees[b * nb..(b + 1) * nb].iter().zip(exit);
+                                for (x, (&path, &leg)) in best.iter_mut().zip(tree) {
+                                    *x = (*x).min(path + leg);
+                                }
+                                continue;
+                            };
+                            for (ka, &(a, _)) in from.nodes.iter().enumerate() {
+                                // Slices of one length: the loop needs no bounds checks.
+                                let paths = &table.paths(a, b)[first..first + nb];
+                                let (access, exit) = (&legs_of(i, ka)[..nb], &exit[..nb]);
+                                for (bin, x) in best[..nb].iter_mut().enumerate() {
+                                    *x = (*x).min(access[bin] + paths[bin] + exit[bin]);
+                                }
                             }
                         }
                         let g = self.local_leg(great_circle_m(from.at, to.at));
