@@ -407,6 +407,36 @@ fn a_request_that_cannot_start_within_its_limit_is_answered_then() {
 }
 
 #[test]
+fn short_answers_do_not_wait_behind_solves() {
+    let s = Server::start(&["--workers", "1", "--queue", "4"]);
+    let mut light = problem();
+    light["bookings"].as_array_mut().unwrap().truncate(4);
+    let (status, plan, _) = s.post("/v1/plan", &light);
+    assert_eq!(status, 200, "{plan}");
+    let busy = s.slow_plan();
+    std::thread::sleep(Duration::from_millis(300));
+    // The one worker for solves is taken for more than a second; slots into a plan and a
+    // check run on the workers for short answers meanwhile.
+    let started = Instant::now();
+    let new = json!({"id": "N1", "postal_code": "L6P 2R1", "window": "09:00-17:00"});
+    let (status, slots, _) = s.post(
+        "/v1/slots",
+        &json!({"problem": light, "plan": plan, "new": new, "top": 3}),
+    );
+    assert_eq!(status, 200, "{slots}");
+    assert_eq!(slots["slots"].as_array().unwrap().len(), 3, "{slots}");
+    let (status, verdict, _) = s.post("/v1/check", &json!({"problem": light, "plan": plan}));
+    assert_eq!(status, 200);
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_millis(900),
+        "answered after {took:?}: behind the solve"
+    );
+    assert_eq!(busy.join().unwrap(), 200, "the solve finishes");
+}
+
+#[test]
 fn a_public_address_needs_a_token() {
     let r = housecall(&["serve", "--listen", "0.0.0.0:0"]);
     assert_eq!(r.code, 2);

@@ -157,7 +157,17 @@ pub(crate) async fn panic_on_worker(
 ) -> Response {
     let job = |_: &App| -> Result<(), ApiError> { panic!("a test of the worker's panic guard") };
     let answer = match admit(&app) {
-        Ok(admitted) => on_worker(&app, admitted, Instant::now(), || Ok(app.timeout), job).await,
+        Ok(admitted) => {
+            on_worker(
+                &app,
+                &app.quick,
+                admitted,
+                Instant::now(),
+                || Ok(app.timeout),
+                job,
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     match answer {
@@ -296,25 +306,32 @@ fn busy(detail: &str) -> ApiError {
 /// A job for a worker.
 type Job = Box<dyn FnOnce() + Send>;
 
-/// The workers: threads at a lower priority than the ones that answer HTTP (so that a full
-/// pool never delays a `503` or a health check), taking jobs in the order they came. A worker
-/// that finishes one takes the next waiting one at once, without a round trip through the
-/// async runtime (which cost a fifth of a slot request's CPU as a hand-off per request).
+/// Worker threads taking jobs in the order they came. A worker that finishes one takes the
+/// next waiting one at once, without a round trip through the async runtime (which cost a
+/// fifth of a slot request's CPU as a hand-off per request).
+///
+/// The service has two: one for short answers (slots into a plan, checks: a tenth of a
+/// millisecond each) at the priority of the threads that answer HTTP, since switching out
+/// for every thread that wakes costs such a job more than it waits; and one for solves
+/// (plans and re-plans, up to their time limits) at the [lowest](lower_priority), so that a
+/// full pool of them never delays a `503` or a health check, nor a short answer.
 pub(crate) struct Pool {
     queue: std::sync::mpsc::Sender<Job>,
 }
 
 impl Pool {
-    /// Starts `workers` threads.
-    pub(crate) fn new(workers: usize) -> std::io::Result<Pool> {
+    /// Starts `workers` threads named `name-k`, at the lowest priority if `lowered`.
+    pub(crate) fn new(workers: usize, name: &str, lowered: bool) -> std::io::Result<Pool> {
         let (queue, jobs) = std::sync::mpsc::channel::<Job>();
         let jobs = Arc::new(std::sync::Mutex::new(jobs));
         for k in 0..workers {
             let jobs = jobs.clone();
             std::thread::Builder::new()
-                .name(format!("housecall-worker-{k}"))
+                .name(format!("{name}-{k}"))
                 .spawn(move || {
-                    lower_priority();
+                    if lowered {
+                        lower_priority();
+                    }
                     // The lock is held only while waiting for the next job.
                     while let Ok(job) = jobs
                         .lock()
@@ -346,14 +363,15 @@ impl<J> Drop for Abandon<J> {
 /// then is answered `503` then.
 const HEAD_AFTER: Duration = Duration::from_millis(10);
 
-/// Runs `job` on a worker once one is free, off the async runtime. A request still waiting
-/// for a worker after [`HEAD_AFTER`] gets its time limit from `limit` (or, for a body that
-/// does not read, its error at once); one still waiting when that limit has passed since
-/// `started` is answered `503` then (it could not finish within its limit), and its job,
-/// with the body it holds, is dropped at once; one already running goes on to its answer (its
-/// own time limit bounds it).
+/// Runs `job` on a worker of `pool` once one is free, off the async runtime. A request
+/// still waiting for a worker after [`HEAD_AFTER`] gets its time limit from `limit` (or, for
+/// a body that does not read, its error at once); one still waiting when that limit has
+/// passed since `started` is answered `503` then (it could not finish within its limit), and
+/// its job, with the body it holds, is dropped at once; one already running goes on to its
+/// answer (its own time limit bounds it).
 async fn on_worker<T: Send + 'static>(
     app: &Arc<App>,
+    pool: &Pool,
     admitted: OwnedSemaphorePermit,
     started: Instant,
     limit: impl FnOnce() -> Result<Duration, ApiError>,
@@ -366,7 +384,7 @@ async fn on_worker<T: Send + 'static>(
     let _abandon = Abandon(waiting.clone());
     let (done, answer) = tokio::sync::oneshot::channel();
     let (worker_app, mine) = (app.clone(), waiting.clone());
-    let sent = app.pool.queue.send(Box::new(move || {
+    let sent = pool.queue.send(Box::new(move || {
         let Some((job, admitted)) = take(&mine) else {
             return;
         };
@@ -515,12 +533,16 @@ impl Head {
 
 /// A request body as its [`Head`] tells it.
 trait Request {
+    /// Whether it is answered by a solve (a plan, a re-plan) on [`App::solving`], rather than
+    /// on [`App::quick`] (slots, which solve only without a plan to fit into; a check).
+    const SOLVES: bool;
     /// `Some(time limit)` when answering takes a solve (its time limit bounds the wait for a
     /// worker).
     fn solve(head: &Head) -> Option<Option<f64>>;
 }
 
 impl Request for ProblemDoc {
+    const SOLVES: bool = true;
     fn solve(head: &Head) -> Option<Option<f64>> {
         Some(head.options.as_ref().and_then(|o| o.time_limit_s))
     }
@@ -596,7 +618,8 @@ async fn handle<T: DeserializeOwned + Request + Send + 'static>(
             // A body whose head does not read: the full read says what is wrong.
             Err(_) => parse::<T>(&text).map(|_| app.timeout),
         };
-        on_worker(&app, admitted, started, limit, move |app| {
+        let pool = if T::SOLVES { &app.solving } else { &app.quick };
+        on_worker(&app, pool, admitted, started, limit, move |app| {
             job(app, parse(&for_job)?, started)
         })
         .await
@@ -684,6 +707,7 @@ pub(crate) async fn slots_handler(
 }
 
 impl Request for SlotsBody {
+    const SOLVES: bool = false;
     fn solve(head: &Head) -> Option<Option<f64>> {
         // Without a plan to fit into, the problem is planned first.
         head.plan.is_none().then(|| head.problem_time_limit_s())
@@ -709,6 +733,7 @@ struct ReplanBody {
 }
 
 impl Request for ReplanBody {
+    const SOLVES: bool = true;
     fn solve(head: &Head) -> Option<Option<f64>> {
         Some(head.problem_time_limit_s())
     }
@@ -798,6 +823,7 @@ struct CheckBody {
 }
 
 impl Request for CheckBody {
+    const SOLVES: bool = false;
     fn solve(_: &Head) -> Option<Option<f64>> {
         None
     }

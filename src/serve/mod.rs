@@ -1,8 +1,8 @@
 //! `housecall serve`: the booking system's calls (plan, slots, re-plan, check) over HTTP, with
 //! the JSON problem as the body. Stateless: the region and road model are loaded once at start;
-//! nothing of a request is kept after its answer. CPU-bound work runs on a bounded pool of
-//! workers, never on the async runtime; when the pool and its short queue are full the answer
-//! is `503` with `Retry-After` at once.
+//! nothing of a request is kept after its answer. CPU-bound work runs on bounded pools of
+//! workers (one for solves, one for short answers), never on the async runtime; when the
+//! workers and their short queue are full the answer is `503` with `Retry-After` at once.
 
 mod api;
 mod metrics;
@@ -31,7 +31,9 @@ pub(crate) struct ServeArgs {
     /// A region directory instead of the shipped western-GTA region.
     #[arg(long)]
     region: Option<String>,
-    /// Requests solved at once, one core each [default: the machine's cores].
+    /// Requests solved at once (plans, re-plans), one core each, at the lowest priority; as
+    /// many short answers (slots into a plan, checks) run beside them at the priority of the
+    /// threads that answer HTTP [default: the machine's cores].
     #[arg(long)]
     workers: Option<usize>,
     /// Requests that may wait for a worker; beyond them the answer is 503 at once. A short
@@ -63,8 +65,10 @@ pub(crate) struct App {
     straight: housecall_core::StraightLine,
     /// Requests admitted: running or waiting for a worker.
     admit: Arc<Semaphore>,
-    /// The workers that run the admitted requests' CPU-bound work.
-    pool: api::Pool,
+    /// The workers that run the admitted requests' CPU-bound work: short answers on `quick`,
+    /// solves on `solving` (at the lowest priority), `workers` threads each.
+    quick: api::Pool,
+    solving: api::Pool,
     workers: usize,
     max_body: usize,
     timeout: Duration,
@@ -118,7 +122,7 @@ pub(crate) fn run(a: ServeArgs) -> Result<(), Failure> {
     let workers = a.workers.unwrap_or(cores).clamp(1, 256);
     let queue = a.queue.unwrap_or(64).min(4096);
     // The solver's parallel pieces (a large day's matrix, exact routes per shift) run on
-    // rayon's global pool: at the workers' lowered priority, like the workers themselves.
+    // rayon's global pool, at the solving workers' lowest priority.
     rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .start_handler(|_| api::lower_priority())
@@ -133,7 +137,9 @@ pub(crate) fn run(a: ServeArgs) -> Result<(), Failure> {
         road,
         straight: housecall_region::straight_line(),
         admit: Arc::new(Semaphore::new(workers + queue)),
-        pool: api::Pool::new(workers)
+        quick: api::Pool::new(workers, "housecall-worker", false)
+            .map_err(|e| bad(format!("cannot start the worker threads: {e}")))?,
+        solving: api::Pool::new(workers, "housecall-solver", true)
             .map_err(|e| bad(format!("cannot start the worker threads: {e}")))?,
         workers,
         max_body,

@@ -272,7 +272,7 @@ fn heuristic(
         let walk = search.begin(cands, start, iterations, limit);
         (search, walk)
     };
-    // One search runs on the calling thread (in the service, a worker at a lowered priority);
+    // One search runs on the calling thread (in the service, one of its workers);
     // more get a pool of their own.
     let pool = (threads > 1)
         .then(|| {
