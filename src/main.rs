@@ -13,7 +13,7 @@ mod slots;
 use housecall_core::{
     check, solve, Location, Objective, Problem, ProblemError, Seconds, SolveOptions, TravelModel,
 };
-use housecall_io::InputError;
+use housecall_io::{InputError, Layout};
 use input::{load, region, InputArgs, Loaded};
 use std::path::Path;
 use std::process::ExitCode;
@@ -446,7 +446,7 @@ fn run(command: Command) -> Result<(), Failure> {
                     &plan,
                     &housecall_io::place_labels(&problem, &file),
                 ),
-                Format::Json => housecall_io::write_plan_json(&problem, &plan),
+                Format::Json => housecall_io::write_plan_json(&problem, &plan, Layout::Pretty),
                 Format::Csv => housecall_io::write_plan_csv(&problem, &plan),
                 Format::Mileage => housecall_io::write_mileage_csv(&plan),
                 Format::Ics => housecall_io::write_ics(&problem, &plan, &file)?,
@@ -519,7 +519,9 @@ fn run(command: Command) -> Result<(), Failure> {
             let plan = complete(plan, inst.problem.bookings.len())?;
             emit(&match format {
                 VrptwFormat::Vrplib => inst.write_vrplib(&plan),
-                VrptwFormat::Json => housecall_io::write_plan_json(&inst.problem, &plan),
+                VrptwFormat::Json => {
+                    housecall_io::write_plan_json(&inst.problem, &plan, Layout::Pretty)
+                }
             })
         }
         Command::Tsptw { instance, search } => {

@@ -4,6 +4,7 @@ use crate::input::{load, InputArgs, Loaded, RegionLocator};
 use crate::{parse_point, read_plan, write_out, Failure, PlanSolveArgs};
 use clap::ValueEnum;
 use housecall_core::{Location, Plan, Problem, Resume, Seconds};
+use housecall_io::Layout;
 
 /// Where the day stands: what `replan` re-plans from, and what `check` validates from.
 #[derive(clap::Args)]
@@ -184,9 +185,12 @@ pub(crate) fn run(a: ReplanArgs) -> Result<(), Failure> {
                 &housecall_io::place_labels(&again.problem, &loaded.file),
             )
         }
-        ReplanFormat::Json => {
-            housecall_io::write_replan_json(&again.problem, &again.plan, &again.changes)
-        }
+        ReplanFormat::Json => housecall_io::write_replan_json(
+            &again.problem,
+            &again.plan,
+            &again.changes,
+            Layout::Pretty,
+        ),
         ReplanFormat::Ics => housecall_io::write_replan_ics(
             &again.problem,
             &again.plan,

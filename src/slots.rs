@@ -4,6 +4,7 @@ use crate::input::{load, InputArgs, Loaded, RegionLocator};
 use crate::{emit, read_plan, solve_checked, Failure};
 use clap::ValueEnum;
 use housecall_core::{Prepared, SlotQuery, SolveOptions};
+use housecall_io::Layout;
 
 /// Settings of `housecall slots`.
 #[derive(clap::Args)]
@@ -75,6 +76,6 @@ pub(crate) fn run(a: SlotsArgs) -> Result<(), Failure> {
     let answer = Prepared::slots_once(&problem, model.as_ref(), &plan, &request, &query)?;
     emit(&match a.format {
         SlotFormat::Table => housecall_io::write_slots_table(&request, &answer),
-        SlotFormat::Json => housecall_io::write_slots_json(&request, &answer),
+        SlotFormat::Json => housecall_io::write_slots_json(&request, &answer, Layout::Pretty),
     })
 }

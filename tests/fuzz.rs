@@ -157,7 +157,11 @@ proptest! {
         let therapists = housecall_io::parse_therapists("t.toml", example("practice.toml")).unwrap();
         let problem = Problem::new(f.bookings, therapists, None);
         let model = StraightLine::default();
-        let text = housecall_io::write_plan_json(&problem, &solve(&problem, &model, &quick()).unwrap());
+        let text = housecall_io::write_plan_json(
+            &problem,
+            &solve(&problem, &model, &quick()).unwrap(),
+            housecall_io::Layout::Pretty,
+        );
         let bytes = mutate(text.as_bytes(), &muts);
         if let Ok(plan) = housecall_io::parse_plan_json("p.json", &String::from_utf8_lossy(&bytes)) {
             let _ = check(&problem, &model, &plan);

@@ -25,7 +25,7 @@ fn readme_library_example_plans_and_checks() -> Result<(), Box<dyn std::error::E
     assert!(check(&problem, &model, &plan).is_empty());
     assert_eq!(plan.itineraries.len(), 2);
     assert_eq!(plan.served() + plan.unassigned.len(), 14);
-    let json = housecall_io::write_plan_json(&problem, &plan);
+    let json = housecall_io::write_plan_json(&problem, &plan, housecall_io::Layout::Pretty);
     let back = housecall_io::parse_plan_json("plan.json", &json)?;
     assert_eq!(back, plan, "the JSON plan reads back to the same plan");
     Ok(())

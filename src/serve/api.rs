@@ -12,7 +12,7 @@ use housecall_core::{
     check, check_resumed, replan, replan_day, solve, Location, Plan, Prepared, Problem, Resume,
     Seconds, SlotQuery, SolveOptions, TravelModel,
 };
-use housecall_io::{InputError, PlanInput, ProblemDoc};
+use housecall_io::{InputError, Layout, PlanInput, ProblemDoc};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -646,7 +646,11 @@ pub(crate) async fn plan_handler(
     handle(app, id, req, |app, doc: ProblemDoc, started| {
         let (problem, options, model) = read_problem(app, &doc, "")?;
         let plan = solve_checked(&problem, model, &options_of(app, &options, started)?)?;
-        Ok(housecall_io::write_plan_json(&problem, &plan))
+        Ok(housecall_io::write_plan_json(
+            &problem,
+            &plan,
+            Layout::Compact,
+        ))
     })
     .await
 }
@@ -701,7 +705,11 @@ pub(crate) async fn slots_handler(
         let query = SlotQuery::new(step, b.top.unwrap_or(10).clamp(1, 100));
         let answer = Prepared::slots_once(&problem, model, &plan, &new, &query)
             .map_err(|e| ApiError::invalid(Some("new".into()), e.to_string()))?;
-        Ok(housecall_io::write_slots_json(&new, &answer))
+        Ok(housecall_io::write_slots_json(
+            &new,
+            &answer,
+            Layout::Compact,
+        ))
     })
     .await
 }
@@ -810,6 +818,7 @@ pub(crate) async fn replan_handler(
             &again.problem,
             &again.plan,
             &again.changes,
+            Layout::Compact,
         ))
     })
     .await
@@ -860,7 +869,7 @@ pub(crate) async fn check_handler(
             valid: violations.is_empty(),
             violations,
         };
-        Ok(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+        Ok(Layout::Compact.write(&doc))
     })
     .await
 }

@@ -3,6 +3,7 @@
 //! the `HH:MM` strings beside them are for people.
 
 use crate::error::InputError;
+use crate::Layout;
 use chrono::NaiveDate;
 use housecall_core::{
     Break, BreakPlace, Itinerary, Metres, Plan, Problem, Reason, Seconds, Stop, Unassigned, Visit,
@@ -235,22 +236,24 @@ pub fn plan_doc(problem: &Problem, plan: &Plan) -> PlanDoc {
     }
 }
 
-/// The plan as pretty JSON.
-pub fn write_plan_json(problem: &Problem, plan: &Plan) -> String {
-    serde_json::to_string_pretty(&plan_doc(problem, plan)).expect("plan documents always serialise")
-        + "\n"
+/// The plan as JSON, in `layout`.
+pub fn write_plan_json(problem: &Problem, plan: &Plan, layout: Layout) -> String {
+    layout.write(&plan_doc(problem, plan))
 }
 
 /// A re-planned plan as JSON: the plan document with `changes`, one sentence per booking
 /// whose place changed (`bm05: 14:00 -> 14:25 (maya)`, `bm07: cancelled`).
-pub fn write_replan_json(problem: &Problem, plan: &Plan, changes: &[String]) -> String {
+pub fn write_replan_json(
+    problem: &Problem,
+    plan: &Plan,
+    changes: &[String],
+    layout: Layout,
+) -> String {
     let mut doc = serde_json::to_value(plan_doc(problem, plan)).unwrap_or_default();
     if let Some(map) = doc.as_object_mut() {
         map.insert("changes".into(), serde_json::json!(changes));
     }
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
-        + "
-"
+    layout.write(&doc)
 }
 
 /// The latest clock time or longest duration a plan may hold, seconds (two days: plans count

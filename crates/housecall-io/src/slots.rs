@@ -3,6 +3,7 @@
 
 use crate::bookings::{parse_bookings, Locator};
 use crate::error::InputError;
+use crate::Layout;
 use chrono::NaiveDate;
 use housecall_core::{Booking, Seconds, Slot, Slots};
 use serde::Serialize;
@@ -97,7 +98,7 @@ struct NoneDoc {
 /// The answer as JSON: `{"request", "slots": [...], "none": null | {"reason", "detail"}}`;
 /// `_s` fields are seconds (clock times since midnight), `_m` metres, `position` the number of
 /// planned visits before the new one.
-pub fn write_slots_json(request: &Booking, answer: &Slots) -> String {
+pub fn write_slots_json(request: &Booking, answer: &Slots, layout: Layout) -> String {
     let doc = SlotsDoc {
         request: &request.id,
         slots: answer
@@ -124,7 +125,7 @@ pub fn write_slots_json(request: &Booking, answer: &Slots) -> String {
             detail: d.clone(),
         }),
     };
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    layout.write(&doc)
 }
 
 /// The answer as a table for people, best first.
