@@ -180,8 +180,8 @@ async fn serve(app: Arc<App>, addr: SocketAddr) -> Result<(), Failure> {
     // The first line on standard output: where to connect (tests and scripts read it).
     println!("housecall serve: listening on http://{local}");
     tracing::info!(%local, workers = app.workers, "listening");
-    let router = router(app.clone());
-    axum::serve(listener, router)
+    let service = router(app.clone());
+    axum::serve(listener, axum::ServiceExt::into_make_service(service))
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| Failure::Input(format!("the server stopped: {e}")))?;
@@ -189,7 +189,16 @@ async fn serve(app: Arc<App>, addr: SocketAddr) -> Result<(), Failure> {
     Ok(())
 }
 
-fn router(app: Arc<App>) -> Router {
+fn router(
+    app: Arc<App>,
+) -> impl tower::Service<
+    Request,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future: Send + 'static,
+> + Clone
+       + Send
+       + 'static {
     let r = Router::new()
         .route("/v1/health", get(api::health))
         .route("/metrics", get(api::metrics))
@@ -203,11 +212,13 @@ fn router(app: Arc<App>) -> Router {
     let r = r
         .route("/v1/_panic", post(api::panic))
         .route("/v1/_panic_on_worker", post(api::panic_on_worker));
-    r.fallback(api::not_found)
-        .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(caught))
+    // The middleware around the router as a whole: each request passes through it once,
+    // where layers on the router would wrap (and clone, per request) every route.
+    tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(app.clone(), observe))
-        .with_state(app)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(caught))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), authorize))
+        .service(r.fallback(api::not_found).with_state(app))
 }
 
 /// The id of a request, in its extensions and its answer's `x-request-id`.
