@@ -94,27 +94,25 @@ type Answer = Result<String, ApiError>;
 
 fn respond(id: &RequestId, answer: Answer) -> Response {
     match answer {
-        Ok(text) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            text,
-        )
-            .into_response(),
+        Ok(text) => json_text(text),
         Err(e) => e.into_response_with(&id.0),
     }
 }
 
-fn json<T: Serialize>(v: &T) -> Response {
+/// A JSON document's text as an answer.
+fn json_text(text: String) -> Response {
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        serde_json::to_string(v).unwrap_or_default() + "\n",
+        text,
     )
         .into_response()
+}
+
+fn json<T: Serialize>(v: &T) -> Response {
+    json_text(Layout::Compact.write(v))
 }
 
 pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
