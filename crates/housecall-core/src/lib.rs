@@ -36,7 +36,7 @@ pub use solver::{
 };
 pub use time::{Metres, Seconds, TimeWindow};
 pub use travel::{
-    can_meet, great_circle_m, interpolate, make_fifo, only_with, Drive, StraightLine, TravelMatrix,
-    TravelModel, SHARED,
+    can_meet, great_circle_m, interpolate, make_fifo, only_with, Drive, Spherical, StraightLine,
+    TravelMatrix, TravelModel, SHARED,
 };
 pub use validate::ProblemError;

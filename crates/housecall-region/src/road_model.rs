@@ -13,7 +13,7 @@
 use crate::profiles::SpeedProfiles;
 use crate::roads::RoadGraph;
 use housecall_core::{
-    great_circle_m, interpolate, make_fifo, only_with, Drive, Location, Metres, Seconds,
+    great_circle_m, interpolate, make_fifo, only_with, Drive, Location, Metres, Seconds, Spherical,
     TravelMatrix, TravelModel, SHARED,
 };
 use rayon::prelude::*;
@@ -188,7 +188,8 @@ impl Local {
 
 /// Where a location joins the graph: its nearest nodes and the great-circle metres to each.
 struct Snap {
-    at: Location,
+    /// The place, with its latitude's cosine for great-circle metres.
+    place: Spherical,
     zone: usize,
     nodes: Vec<(usize, f64)>,
 }
@@ -388,14 +389,15 @@ impl RoadModel {
     }
 
     fn snap(&self, at: Location) -> Snap {
+        let place = Spherical::new(at);
         let nodes = self
             .graph
-            .nearest(at, self.access.snaps)
+            .nearest_to(&place, self.access.snaps)
             .into_iter()
-            .map(|n| (n, self.graph.gap_m(at, n)))
+            .map(|n| (n, self.graph.gap_from(&place, n)))
             .collect();
         Snap {
-            at,
+            place,
             zone: zone_index(at),
             nodes,
         }
@@ -534,7 +536,7 @@ impl RoadModel {
                 let (mut pair, mut best) = (vec![(0, 0); nb], vec![FAR; nb]);
                 for &j in &cols {
                     let to = &snaps[j];
-                    if from.at == to.at {
+                    if from.place.at == to.place.at {
                         pair.fill((0, 0));
                     } else {
                         // The best over the destination's snap nodes `b` of the way to it
@@ -559,7 +561,7 @@ impl RoadModel {
                                 }
                             }
                         }
-                        let g = self.local_leg(great_circle_m(from.at, to.at));
+                        let g = self.local_leg(from.place.metres_to(&to.place));
                         for (bin, (x, &best)) in pair.iter_mut().zip(&best).enumerate() {
                             *x = self.cell_of(best, &g, from.zone, first + bin);
                         }
@@ -577,10 +579,10 @@ impl RoadModel {
 
     /// The drive `(seconds, metres)` at knot `bin`, given shortest paths `tree` from `from`.
     fn knot(&self, tree: &[(u64, u64)], from: &Snap, to: &Snap, bin: usize) -> (i64, i64) {
-        if from.at == to.at {
+        if from.place.at == to.place.at {
             return (0, 0);
         }
-        let mut best = self.local(great_circle_m(from.at, to.at), from.zone, bin);
+        let mut best = self.local(from.place.metres_to(&to.place), from.zone, bin);
         for &(n, gap) in &to.nodes {
             let (ms, m) = tree[n];
             if ms == u64::MAX {
@@ -670,10 +672,10 @@ impl TravelModel for RoadModel {
         // Per place, the great-circle metres to and from the new one; per bin and place,
         // the local-street legs between the door and its snap nodes.
         let to: Vec<Local> = (snaps.iter())
-            .map(|o| self.local_leg(great_circle_m(s.at, o.at)))
+            .map(|o| self.local_leg(s.place.metres_to(&o.place)))
             .collect();
         let from: Vec<Local> = (snaps.iter())
-            .map(|o| self.local_leg(great_circle_m(o.at, s.at)))
+            .map(|o| self.local_leg(o.place.metres_to(&s.place)))
             .collect();
         // Per place and bin, its snap nodes and the local-street legs to them, [packed](pack),
         // `per` entries each, `FAR` for none.
@@ -701,7 +703,7 @@ impl TravelModel for RoadModel {
                 .unwrap_or(FAR)
         };
         for (j, other) in snaps.iter().enumerate() {
-            if j == at || other.at == s.at {
+            if j == at || other.place.at == s.place.at {
                 continue;
             }
             // All bins of a pair together: their paths lie side by side in the table.

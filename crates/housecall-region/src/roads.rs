@@ -5,7 +5,7 @@
 //! nodes with an R-tree; shortest paths run over a `petgraph` graph.
 
 use crate::RegionError;
-use housecall_core::{great_circle_m, Location};
+use housecall_core::{Location, Spherical};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rstar::primitives::GeomWithData;
@@ -76,6 +76,8 @@ pub struct RoadGraph {
     tree: RTree<GeomWithData<[f64; 2], usize>>,
     /// Each node's [`planar`] point, for [`RoadGraph::nearest`] on a small graph.
     planar: Vec<[f64; 2]>,
+    /// Each node's place with its latitude's cosine, for [`RoadGraph::gap_m`].
+    spherical: Vec<Spherical>,
 }
 
 /// Graphs of at most this many nodes (the shipped one has 77) are searched for the nearest
@@ -84,8 +86,8 @@ const SCAN_NODES: usize = 512;
 
 /// Planar coordinates for nearest-neighbour search: degrees of longitude shrunk by the
 /// cosine of the latitude, so that distances are roughly proportional to metres.
-fn planar(l: Location) -> [f64; 2] {
-    [l.lon * l.lat.to_radians().cos(), l.lat]
+fn planar(s: &Spherical) -> [f64; 2] {
+    [s.at.lon * s.cos_lat(), s.at.lat]
 }
 
 impl RoadGraph {
@@ -130,7 +132,9 @@ impl RoadGraph {
                 graph.add_edge(NodeIndex::new(b), NodeIndex::new(a), i);
             }
         }
-        let planar: Vec<[f64; 2]> = nodes.iter().map(|n| planar(n.location())).collect();
+        let spherical: Vec<Spherical> =
+            nodes.iter().map(|n| Spherical::new(n.location())).collect();
+        let planar: Vec<[f64; 2]> = spherical.iter().map(planar).collect();
         let tree = RTree::bulk_load(
             planar
                 .iter()
@@ -144,6 +148,7 @@ impl RoadGraph {
             graph,
             tree,
             planar,
+            spherical,
         })
     }
 
@@ -161,7 +166,12 @@ impl RoadGraph {
 
     /// The `k` nodes nearest to `loc`, nearest first.
     pub fn nearest(&self, loc: Location, k: usize) -> Vec<usize> {
-        let p = planar(loc);
+        self.nearest_to(&Spherical::new(loc), k)
+    }
+
+    /// [`RoadGraph::nearest`] for a place whose latitude's cosine is known.
+    pub(crate) fn nearest_to(&self, at: &Spherical, k: usize) -> Vec<usize> {
+        let p = planar(at);
         if self.nodes.len() > SCAN_NODES {
             return self
                 .tree
@@ -271,7 +281,12 @@ impl RoadGraph {
 
     /// Great-circle metres from `loc` to node `n`.
     pub fn gap_m(&self, loc: Location, n: usize) -> f64 {
-        great_circle_m(loc, self.nodes[n].location())
+        self.gap_from(&Spherical::new(loc), n)
+    }
+
+    /// [`RoadGraph::gap_m`] for a place whose latitude's cosine is known.
+    pub(crate) fn gap_from(&self, at: &Spherical, n: usize) -> f64 {
+        at.metres_to(&self.spherical[n])
     }
 }
 
@@ -312,7 +327,7 @@ mod tests {
             for k in [0, 1, 3, 5] {
                 let tree: Vec<usize> = roads
                     .tree
-                    .nearest_neighbor_iter(&planar(at))
+                    .nearest_neighbor_iter(&planar(&Spherical::new(at)))
                     .take(k)
                     .map(|g| g.data)
                     .collect();
