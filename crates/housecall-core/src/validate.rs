@@ -129,7 +129,7 @@ impl Problem {
                 )
             }
         };
-        let mut ids = HashSet::new();
+        let mut ids = HashSet::with_capacity(self.bookings.len());
         for (i, b) in self.bookings.iter().enumerate() {
             let at = |f: &'static str| move || format!("bookings[{i}].{f}");
             if !ids.insert(b.id.as_str()) {
@@ -166,7 +166,7 @@ impl Problem {
                 }
             }
         }
-        let mut ids = HashSet::new();
+        let mut ids = HashSet::with_capacity(self.therapists.len());
         for (i, t) in self.therapists.iter().enumerate() {
             let at = |f: &'static str| move || format!("therapists[{i}].{f}");
             if !ids.insert(t.id.as_str()) {

@@ -161,8 +161,13 @@ fn read_bookings(
     at: &dyn Fn(usize) -> String,
     locator: &dyn Locator,
 ) -> Result<BookingsFile, InputError> {
-    let mut out = BookingsFile::default();
-    let mut ids = HashMap::new();
+    let mut out = BookingsFile {
+        bookings: Vec::with_capacity(bookings.len()),
+        extras: Vec::with_capacity(bookings.len()),
+        lines: Vec::with_capacity(bookings.len()),
+        ..BookingsFile::default()
+    };
+    let mut ids = HashMap::with_capacity(bookings.len());
     let mut errors = Vec::new();
     for (i, b) in bookings.iter().enumerate() {
         let read = JsonRow::new(name, at, i, b).and_then(|row| {
