@@ -632,8 +632,8 @@ impl Walks {
     /// The walks of `route` on the scheduler's shift.
     pub fn new(sched: &Scheduler, route: &[usize]) -> Walks {
         let n = route.len();
-        let from = |w: Result<Walk, Fail>, first: usize, lunch: LunchAt| {
-            let mut out = Vec::with_capacity(n + 1 - first);
+        // `out` (of capacity `n + 1`) with the walks before steps `first..=n` after it.
+        let from = |mut out: Vec<_>, w: Result<Walk, Fail>, first: usize, lunch: LunchAt| {
             let mut w = w;
             for k in first..=n {
                 out.push(w);
@@ -644,29 +644,25 @@ impl Walks {
             out
         };
         let owed = from(
+            Vec::with_capacity(n + 1),
             Ok(sched.walk(sched.inst.shifts[sched.shift].open)),
             0,
             LunchAt::None,
         );
-        let taken = if sched.inst.shifts[sched.shift].lunch.is_some() {
-            (0..n)
-                .flat_map(|g| [LunchAt::Door(g), LunchAt::Place(g)])
-                .map(|at| {
-                    let (LunchAt::Door(g) | LunchAt::Place(g)) = at else {
-                        unreachable!()
-                    };
+        let mut taken = Vec::new();
+        if sched.inst.shifts[sched.shift].lunch.is_some() {
+            taken.reserve_exact(2 * n);
+            for (g, &before) in owed.iter().enumerate().take(n) {
+                for at in [LunchAt::Door(g), LunchAt::Place(g)] {
                     // From before step g: the step with lunch, then on without.
-                    let mut w = owed[g];
-                    w = w.and_then(|mut w| sched.step(&mut w, route, g, at, None).map(|_| w));
-                    let mut rest = from(w, g + 1, LunchAt::None);
-                    let mut all = vec![Err(Fail::Drive); g + 1];
-                    all.append(&mut rest);
-                    all
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+                    let w =
+                        before.and_then(|mut w| sched.step(&mut w, route, g, at, None).map(|_| w));
+                    let mut none = Vec::with_capacity(n + 1);
+                    none.resize(g + 1, Err(Fail::Drive));
+                    taken.push(from(none, w, g + 1, LunchAt::None));
+                }
+            }
+        }
         Walks { owed, taken }
     }
 
