@@ -320,9 +320,11 @@ fn unreliable_postal_code_is_placed_at_its_fsa_with_a_warning() {
             r.stderr
         );
     }
-    assert!(!r.stderr.contains("b3"), "{}", r.stderr);
+    // Quoted, and the code with its space: a temporary directory's random name may hold
+    // `b3` or `L6R` (it is in every warning's file name).
+    assert!(!r.stderr.contains("\"b3\""), "{}", r.stderr);
     assert!(
-        !r.stderr.contains("L6R"),
+        !r.stderr.contains("L6R 0J5") && !r.stderr.contains("L6R0J5"),
         "no address in messages: {}",
         r.stderr
     );
