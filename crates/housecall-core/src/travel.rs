@@ -204,6 +204,11 @@ pub struct StraightLine {
     pub overhead: Seconds,
 }
 
+/// The least of a pair's times over the bins (`i32::MAX` for none).
+fn least_of(bins: &[i32]) -> i32 {
+    bins.iter().fold(i32::MAX, |least, &t| least.min(t))
+}
+
 /// Mean Earth radius in metres (IUGG).
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
@@ -300,7 +305,10 @@ pub struct TravelMatrix {
     /// For each minute of two days, the last bin starting at or before that minute (one
     /// table for all matrices with the same bins: see [`minute_table`]).
     bin_at_minute: Arc<[u16]>,
+    /// Seconds, pair-major: the bins of a pair side by side (a lookup between two bins reads
+    /// one cache line, and a search that asks for a few pairs keeps to a few lines).
     time: Vec<i32>,
+    /// Metres, laid out as `time`.
     distance: Vec<i32>,
     /// The least time of each pair over the bins, built when first asked for (several bins
     /// only).
@@ -333,6 +341,39 @@ impl TravelMatrix {
     /// A matrix from its parts: `time[(bin * n + from) * n + to]` in seconds and `distance`
     /// likewise in metres, for models that compute many-to-many themselves.
     pub fn from_parts(n: usize, bins: Vec<Seconds>, time: Vec<i32>, distance: Vec<i32>) -> Self {
+        assert_eq!(
+            time.len(),
+            bins.len() * n * n,
+            "one time per bin and ordered pair"
+        );
+        assert_eq!(distance.len(), time.len(), "one distance per time");
+        let (cells, nb) = (n * n, bins.len());
+        let by_pair = |v: Vec<i32>| -> Vec<i32> {
+            if nb == 1 {
+                return v;
+            }
+            (0..cells)
+                .flat_map(|pair| (0..nb).map(move |bin| bin * cells + pair))
+                .map(|x| v[x])
+                .collect()
+        };
+        TravelMatrix::from_pairs(n, bins, by_pair(time), by_pair(distance))
+    }
+
+    /// A matrix from its parts pair by pair: `time[(from * n + to) * bins + bin]` in seconds
+    /// (the bins of a pair side by side) and `distance` likewise in metres.
+    ///
+    /// ```
+    /// use housecall_core::{Seconds, TravelMatrix};
+    /// // Two places, two bins (midnight and 07:00): 10 minutes each way, 15 from 07:00.
+    /// let bins = vec![Seconds(0), Seconds::hm(7, 0)];
+    /// let time = vec![0, 0, 600, 900, 600, 900, 0, 0];
+    /// let m = TravelMatrix::from_pairs(2, bins, time, vec![0, 0, 8000, 8000, 8000, 8000, 0, 0]);
+    /// assert_eq!(m.secs(0, 1, 0), 600);
+    /// assert_eq!(m.secs(1, 0, 7 * 3600), 900);
+    /// assert_eq!(m.drive(0, 1, Seconds::hm(8, 0)).distance.0, 8000);
+    /// ```
+    pub fn from_pairs(n: usize, bins: Vec<Seconds>, time: Vec<i32>, distance: Vec<i32>) -> Self {
         assert_eq!(
             time.len(),
             bins.len() * n * n,
@@ -391,33 +432,52 @@ impl TravelMatrix {
             out.len(),
             "one inbound cell per bin and location"
         );
-        let mut time = Vec::with_capacity(self.bins.len() * m * m);
+        let nb = self.bins.len();
+        let mut time = Vec::with_capacity(nb * m * m);
         let mut distance = Vec::with_capacity(time.capacity());
-        for bin in 0..self.bins.len() {
-            let (out, inbound) = (&out[bin * m..][..m], &inbound[bin * m..][..m]);
-            for (from, into) in inbound.iter().enumerate() {
+        // The new location's cells with location `j`, at every bin (zero to itself).
+        let new = |time: &mut Vec<i32>, distance: &mut Vec<i32>, cells: &[(i32, i32)], j| {
+            for bin in 0..nb {
+                let c = if j == at { (0, 0) } else { cells[bin * m + j] };
+                time.push(c.0);
+                distance.push(c.1);
+            }
+        };
+        for from in 0..m {
+            if from == at {
+                for to in 0..m {
+                    new(&mut time, &mut distance, out, to);
+                }
+                continue;
+            }
+            // The old row: its pairs before `at`, the drive to the new location, the rest.
+            let row = self.at(0, from - usize::from(from > at), 0);
+            let (split, end) = (row + at * nb, row + n * nb);
+            time.extend_from_slice(&self.time[row..split]);
+            distance.extend_from_slice(&self.distance[row..split]);
+            new(&mut time, &mut distance, inbound, from);
+            time.extend_from_slice(&self.time[split..end]);
+            distance.extend_from_slice(&self.distance[split..end]);
+        }
+        // The least times: the old pairs' from this matrix's table (built now if it is not
+        // yet: a day asked about one more visit at a time grows it once per question), the
+        // new location's from its cells.
+        let least = OnceLock::new();
+        if nb > 1 {
+            let old = self.least_table();
+            let new = |from: usize, to: usize| least_of(&time[(from * m + to) * nb..][..nb]);
+            let mut grown = Vec::with_capacity(m * m);
+            for from in 0..m {
                 if from == at {
-                    time.extend(
-                        out.iter()
-                            .enumerate()
-                            .map(|(j, c)| if j == at { 0 } else { c.0 }),
-                    );
-                    distance.extend(
-                        out.iter()
-                            .enumerate()
-                            .map(|(j, c)| if j == at { 0 } else { c.1 }),
-                    );
+                    grown.extend((0..m).map(|to| new(from, to)));
                     continue;
                 }
-                let old = self.at(bin, from - usize::from(from > at), 0);
-                let (t, d) = (&self.time[old..][..n], &self.distance[old..][..n]);
-                time.extend_from_slice(&t[..at]);
-                time.push(into.0);
-                time.extend_from_slice(&t[at..]);
-                distance.extend_from_slice(&d[..at]);
-                distance.push(into.1);
-                distance.extend_from_slice(&d[at..]);
+                let row = &old[(from - usize::from(from > at)) * n..][..n];
+                grown.extend_from_slice(&row[..at]);
+                grown.push(new(from, at));
+                grown.extend_from_slice(&row[at..]);
             }
+            let _ = least.set(grown);
         }
         TravelMatrix {
             n: m,
@@ -425,7 +485,7 @@ impl TravelMatrix {
             bin_at_minute: self.bin_at_minute.clone(),
             time,
             distance,
-            least: OnceLock::new(),
+            least,
         }
     }
 
@@ -458,7 +518,7 @@ impl TravelMatrix {
 
     #[inline]
     fn at(&self, bin: usize, from: usize, to: usize) -> usize {
-        (bin * self.n + from) * self.n + to
+        (from * self.n + to) * self.bins.len() + bin
     }
 
     /// Driving seconds from location `from` to `to` leaving at `depart` (seconds since
@@ -466,7 +526,8 @@ impl TravelMatrix {
     #[inline]
     pub fn secs(&self, from: usize, to: usize, depart: i64) -> i64 {
         if self.bins.len() == 1 {
-            return self.time[self.at(0, from, to)] as i64;
+            // One bin: a pair's index is its cell's.
+            return self.time[from * self.n + to] as i64;
         }
         let k = self.bin_of(depart);
         interpolate_from(&self.bins, k, Seconds(depart), |k| {
@@ -480,19 +541,19 @@ impl TravelMatrix {
     #[inline]
     pub fn least_secs(&self, from: usize, to: usize) -> i64 {
         if self.bins.len() == 1 {
-            return self.time[self.at(0, from, to)] as i64;
+            // One bin: a pair's index is its cell's.
+            return self.time[from * self.n + to] as i64;
         }
-        let least = self.least.get_or_init(|| {
-            let cells = self.n * self.n;
-            let mut least = self.time[..cells].to_vec();
-            for bin in self.time.chunks_exact(cells.max(1)).skip(1) {
-                for (l, &t) in least.iter_mut().zip(bin) {
-                    *l = (*l).min(t);
-                }
-            }
-            least
-        });
-        least[from * self.n + to] as i64
+        self.least_table()[from * self.n + to] as i64
+    }
+
+    /// Each pair's least time over the bins, `[from * n + to]`, built on the first call.
+    fn least_table(&self) -> &[i32] {
+        self.least.get_or_init(|| {
+            (self.time.chunks_exact(self.bins.len().max(1)))
+                .map(least_of)
+                .collect()
+        })
     }
 
     /// The length in metres of the drive from location `from` to `to` when it is the same

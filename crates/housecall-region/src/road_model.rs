@@ -508,21 +508,17 @@ impl RoadModel {
         // The waits that make a drive FIFO (as `make_fifo` does): a knot may not exceed
         // waiting until the next knot plus the time from there.
         let waits: Vec<i32> = bins.windows(2).map(|w| cell(w[1].0 - w[0].0)).collect();
-        // The rows from one location (one per bin) at a time, in parallel, filled in place:
-        // cell (bin * n + from) * n + to; a drive not needed stays unreachable.
+        // The rows from one location at a time, in parallel, filled in place, pair-major:
+        // cell (from * n + to) * nb + bin; a drive not needed stays unreachable.
         let mut time = vec![i32::MAX; nb * n * n];
         let mut distance = vec![i32::MAX; nb * n * n];
-        let mut rows: Vec<Vec<(&mut [i32], &mut [i32])>> =
-            (0..n).map(|_| Vec::with_capacity(nb)).collect();
-        let cells = time.chunks_mut(n.max(1)).zip(distance.chunks_mut(n.max(1)));
-        for (x, row) in cells.enumerate() {
-            rows[x % n].push(row);
-        }
-        rows.into_par_iter()
+        let row = (n * nb).max(1);
+        time.par_chunks_mut(row)
+            .zip(distance.par_chunks_mut(row))
             .with_min_len(at_least(nb * row_cost))
             .enumerate()
-            .for_each(|(i, mut rows)| {
-                // Asked once per row, not once per bin.
+            .for_each(|(i, (time, distance))| {
+                // Asked once per row, not once per pair.
                 let cols: Vec<usize> = (0..n).filter(|&j| needed(i, j)).collect();
                 if cols.is_empty() {
                     return;
@@ -533,48 +529,50 @@ impl RoadModel {
                     Vec::new()
                 };
                 let from = &snaps[i];
-                let (mut pair, mut best) = (vec![(0, 0); nb], vec![FAR; nb]);
+                let mut best = vec![FAR; nb];
                 for &j in &cols {
                     let to = &snaps[j];
+                    let (secs, metres) = (
+                        &mut time[j * nb..(j + 1) * nb],
+                        &mut distance[j * nb..(j + 1) * nb],
+                    );
                     if from.place.at == to.place.at {
-                        pair.fill((0, 0));
-                    } else {
-                        // The best over the destination's snap nodes `b` of the way to it
-                        // plus its leg to the door; from a node table, the way is the best
-                        // over the source's snap nodes `a` of access leg plus path.
-                        best.fill(FAR);
-                        for k in (0..per).filter(|&k| node[j * per + k] != usize::MAX) {
-                            let (b, exit) = (node[j * per + k], legs_of(j, k));
-                            let Some(table) = per_node else {
-                                let tree = trees[b * nb..(b + 1) * nb].iter().zip(exit);
-                                for (x, (&path, &leg)) in best.iter_mut().zip(tree) {
-                                    *x = (*x).min(path + leg);
-                                }
-                                continue;
-                            };
-                            for (ka, &(a, _)) in from.nodes.iter().enumerate() {
-                                // Slices of one length: the loop needs no bounds checks.
-                                let paths = &table.paths(a, b)[first..first + nb];
-                                let (access, exit) = (&legs_of(i, ka)[..nb], &exit[..nb]);
-                                for (bin, x) in best[..nb].iter_mut().enumerate() {
-                                    *x = (*x).min(access[bin] + paths[bin] + exit[bin]);
-                                }
+                        secs.fill(0);
+                        metres.fill(0);
+                        continue;
+                    }
+                    // The best over the destination's snap nodes `b` of the way to it plus its
+                    // leg to the door; from a node table, the way is the best over the
+                    // source's snap nodes `a` of access leg plus path.
+                    best.fill(FAR);
+                    for k in (0..per).filter(|&k| node[j * per + k] != usize::MAX) {
+                        let (b, exit) = (node[j * per + k], legs_of(j, k));
+                        let Some(table) = per_node else {
+                            let tree = trees[b * nb..(b + 1) * nb].iter().zip(exit);
+                            for (x, (&path, &leg)) in best.iter_mut().zip(tree) {
+                                *x = (*x).min(path + leg);
+                            }
+                            continue;
+                        };
+                        for (ka, &(a, _)) in from.nodes.iter().enumerate() {
+                            // Slices of one length: the loop needs no bounds checks.
+                            let paths = &table.paths(a, b)[first..first + nb];
+                            let (access, exit) = (&legs_of(i, ka)[..nb], &exit[..nb]);
+                            for (bin, x) in best[..nb].iter_mut().enumerate() {
+                                *x = (*x).min(access[bin] + paths[bin] + exit[bin]);
                             }
                         }
-                        let g = self.local_leg(from.place.metres_to(&to.place));
-                        for (bin, (x, &best)) in pair.iter_mut().zip(&best).enumerate() {
-                            *x = self.cell_of(best, &g, from.zone, first + bin);
-                        }
-                        for (k, &wait) in waits.iter().enumerate().rev() {
-                            pair[k].0 = pair[k].0.min(wait.saturating_add(pair[k + 1].0));
-                        }
                     }
-                    for ((t, d), &(secs, metres)) in rows.iter_mut().zip(&pair) {
-                        (t[j], d[j]) = (secs, metres);
+                    let g = self.local_leg(from.place.metres_to(&to.place));
+                    for (bin, &best) in best.iter().enumerate() {
+                        (secs[bin], metres[bin]) = self.cell_of(best, &g, from.zone, first + bin);
+                    }
+                    for (k, &wait) in waits.iter().enumerate().rev() {
+                        secs[k] = secs[k].min(wait.saturating_add(secs[k + 1]));
                     }
                 }
             });
-        TravelMatrix::from_parts(n, bins.to_vec(), time, distance)
+        TravelMatrix::from_pairs(n, bins.to_vec(), time, distance)
     }
 
     /// The drive `(seconds, metres)` at knot `bin`, given shortest paths `tree` from `from`.
