@@ -12,11 +12,10 @@ use housecall_core::{
     check, check_resumed, replan, replan_day, solve, Location, Plan, Prepared, Problem, Resume,
     Seconds, SlotQuery, SolveOptions, TravelModel,
 };
-use housecall_io::{InputError, Layout, PlanInput, ProblemDoc};
+use housecall_io::{BookingObject, InputError, Layout, PlanInput, ProblemDoc};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -657,7 +656,7 @@ pub(crate) async fn plan_handler(
 #[serde(deny_unknown_fields)]
 struct SlotsBody {
     problem: ProblemDoc,
-    new: Map<String, Value>,
+    new: BookingObject,
     #[serde(default)]
     top: Option<usize>,
     #[serde(default)]
@@ -729,7 +728,7 @@ struct ReplanBody {
     #[serde(default)]
     cancel: Vec<String>,
     #[serde(default)]
-    add: Vec<Map<String, Value>>,
+    add: Vec<BookingObject>,
     /// Minutes a visit in progress runs long, by booking id.
     #[serde(default)]
     delay: BTreeMap<String, u32>,

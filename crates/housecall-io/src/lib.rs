@@ -36,8 +36,8 @@ pub use plan_json::{
     StopDoc, SummaryDoc, UnassignedDoc,
 };
 pub use problem_json::{
-    files_to_problem_json, parse_problem_json, read_booking_objects, read_problem_doc, JsonProblem,
-    OptionsDoc, ProblemDoc,
+    files_to_problem_json, parse_problem_json, read_booking_objects, read_problem_doc,
+    BookingObject, JsonProblem, OptionsDoc, ProblemDoc,
 };
 pub use slots::{parse_request, parse_step, write_slots_json, write_slots_table};
 pub use solomon::{parse_vrptw, read_vrptw, Rounding, VrptwInstance};

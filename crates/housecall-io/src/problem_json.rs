@@ -22,7 +22,7 @@ use std::collections::HashMap;
 #[serde(deny_unknown_fields)]
 pub struct ProblemDoc {
     /// The bookings, as objects with the bookings file's columns.
-    pub bookings: Vec<Map<String, Value>>,
+    pub bookings: Vec<BookingObject>,
     /// The therapists, as objects with the therapist file's keys.
     pub therapists: Vec<Map<String, Value>>,
     /// How to plan.
@@ -58,6 +58,121 @@ pub struct OptionsDoc {
     /// Seconds the solve may take.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit_s: Option<f64>,
+}
+
+/// A booking object as a document holds it: its keys and values as a JSON map would hold them
+/// (in key order; a later duplicate key replaces the earlier), read without a map and with the
+/// bookings file's column names held without a copy (a service reads one per booking on every
+/// request).
+///
+/// ```
+/// use housecall_io::BookingObject;
+/// let b: BookingObject = serde_json::from_str(r#"{"lon": -79.7, "id": "b1", "lat": 43.7}"#).unwrap();
+/// let keys: Vec<&str> = b.iter().map(|(k, _)| k).collect();
+/// assert_eq!(keys, ["id", "lat", "lon"]);
+/// assert_eq!(serde_json::to_string(&b).unwrap(), r#"{"id":"b1","lat":43.7,"lon":-79.7}"#);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BookingObject(Vec<(Key, Value)>);
+
+/// A booking object's key: a column of the bookings file (or `extra`), or any other.
+#[derive(Clone, Debug, PartialEq)]
+enum Key {
+    Known(&'static str),
+    Other(String),
+}
+
+impl Key {
+    fn of(key: &str) -> Option<&'static str> {
+        KNOWN.iter().chain(&["extra"]).find(|k| **k == key).copied()
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Known(k) => k,
+            Key::Other(k) => k,
+        }
+    }
+}
+
+impl BookingObject {
+    /// The keys and values, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<Map<String, Value>> for BookingObject {
+    fn from(map: Map<String, Value>) -> Self {
+        let key = |k: String| Key::of(&k).map_or(Key::Other(k), Key::Known);
+        BookingObject(map.into_iter().map(|(k, v)| (key(k), v)).collect())
+    }
+}
+
+impl Serialize for BookingObject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for BookingObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{DeserializeSeed, MapAccess, Visitor};
+        use std::fmt;
+        struct KeySeed;
+        impl<'de> DeserializeSeed<'de> for KeySeed {
+            type Value = Key;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl Visitor<'_> for KeySeed {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(Key::of(key).map_or_else(|| Key::Other(key.to_string()), Key::Known))
+            }
+        }
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = BookingObject;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // As for a JSON map, so that errors read the same.
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BookingObject, A::Error> {
+                let mut fields: Vec<(Key, Value)> =
+                    Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(key) = map.next_key_seed(KeySeed)? {
+                    fields.push((key, map.next_value()?));
+                }
+                // In key order, the last of equal keys kept (stable: equal keys stay in the
+                // document's order).
+                fields.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+                fields.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        std::mem::swap(&mut later.1, &mut kept.1);
+                    }
+                    same
+                });
+                Ok(BookingObject(fields))
+            }
+        }
+        d.deserialize_map(Object)
+    }
 }
 
 /// A JSON problem as read.
@@ -138,7 +253,7 @@ pub fn read_problem_doc(
 /// errors (`add[2]`).
 pub fn read_booking_objects(
     name: &str,
-    bookings: &[Map<String, Value>],
+    bookings: &[BookingObject],
     path: &dyn Fn(usize) -> String,
     locator: &dyn Locator,
 ) -> Result<BookingsFile, InputError> {
@@ -157,7 +272,7 @@ fn in_doc(name: &str, path: &str, message: String) -> InputError {
 /// read reports every bad booking.
 fn read_bookings(
     name: &str,
-    bookings: &[Map<String, Value>],
+    bookings: &[BookingObject],
     at: &dyn Fn(usize) -> String,
     locator: &dyn Locator,
 ) -> Result<BookingsFile, InputError> {
@@ -204,7 +319,7 @@ impl<'a> JsonRow<'a> {
         name: &'a str,
         at: &'a dyn Fn(usize) -> String,
         i: usize,
-        b: &'a Map<String, Value>,
+        b: &'a BookingObject,
     ) -> Result<Self, InputError> {
         let mut row = JsonRow {
             name,
@@ -213,7 +328,7 @@ impl<'a> JsonRow<'a> {
             fields: Vec::with_capacity(b.len()),
             extras: Vec::new(),
         };
-        for (key, value) in b {
+        for (key, value) in b.iter() {
             // A field's path is only written out for an error.
             let path = || format!("{}.{key}", at(i));
             if key == "extra" {
@@ -243,7 +358,7 @@ impl<'a> JsonRow<'a> {
                 }
                 continue;
             }
-            if !KNOWN.contains(&key.as_str()) {
+            if !KNOWN.contains(&key) {
                 return Err(in_doc(
                     name,
                     &path(),
@@ -373,7 +488,7 @@ pub fn files_to_problem_json(bookings: &str, therapists: &str) -> Result<String,
         if !extra.is_empty() {
             b.insert("extra".into(), Value::Object(extra));
         }
-        doc.bookings.push(b);
+        doc.bookings.push(b.into());
     }
     let toml_text = std::fs::read_to_string(therapists)
         .map_err(|e| InputError::file(therapists, format!("cannot read: {e}")))?;
@@ -420,7 +535,7 @@ mod tests {
     }
 
     fn bookings(json: &str) -> Result<BookingsFile, InputError> {
-        let b: Vec<Map<String, Value>> = serde_json::from_str(json).unwrap();
+        let b: Vec<BookingObject> = serde_json::from_str(json).unwrap();
         read_booking_objects("body", &b, &|i| format!("add[{i}]"), &DistrictsOnly)
     }
 
