@@ -574,4 +574,29 @@ mod tests {
         assert!(all[1].contains("add[1].id \"a\" - duplicate id; already used by add[0]"));
         assert!(all[2].contains("add[2].lat \"\" - no location"), "{all:?}");
     }
+
+    /// A booking object holds what a JSON map would: its keys in order, the last of equal
+    /// keys, and the same error for anything but an object.
+    #[test]
+    fn booking_objects_hold_what_a_map_would() {
+        let text = r#"[{"lon": -79.7, "id": "x", "zz": 1, "\u0069d": "b1", "extra": {"b": "2"}},
+                       {"id": "b2", "id": "b3"}]"#;
+        let objects: Vec<BookingObject> = serde_json::from_str(text).unwrap();
+        let maps: Vec<Map<String, Value>> = serde_json::from_str(text).unwrap();
+        for (object, map) in objects.iter().zip(&maps) {
+            let pairs: Vec<(&str, &Value)> = object.iter().collect();
+            let expected: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            assert_eq!(pairs, expected);
+            assert_eq!(
+                serde_json::to_value(object).unwrap(),
+                Value::Object(map.clone())
+            );
+            assert_eq!(object, &BookingObject::from(map.clone()));
+        }
+        for bad in [r#"[7]"#, r#"[["id"]]"#, r#"[{"id": }]"#] {
+            let object = serde_json::from_str::<Vec<BookingObject>>(bad).unwrap_err();
+            let map = serde_json::from_str::<Vec<Map<String, Value>>>(bad).unwrap_err();
+            assert_eq!(object.to_string(), map.to_string());
+        }
+    }
 }
