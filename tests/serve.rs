@@ -436,6 +436,20 @@ fn short_answers_do_not_wait_behind_solves() {
     assert_eq!(busy.join().unwrap(), 200, "the solve finishes");
 }
 
+/// Linux: the server runs without transparent huge pages (a fresh 2 MiB page, zeroed whole
+/// inside whichever request first touched it, held a burst's answers back by milliseconds).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_runs_without_transparent_huge_pages() {
+    let s = Server::start(&[]);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
+        .expect("the server's /proc status");
+    // The field is there from Linux 5.0 on.
+    if let Some(line) = status.lines().find(|l| l.starts_with("THP_enabled:")) {
+        assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+    }
+}
+
 #[test]
 fn a_public_address_needs_a_token() {
     let r = housecall(&["serve", "--listen", "0.0.0.0:0"]);
