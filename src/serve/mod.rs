@@ -316,7 +316,7 @@ async fn authorize(State(app): State<Arc<App>>, req: Request, next: Next) -> Res
 /// `clear_page` (seen with `perf record -g` on that thread), and the `503` at the door was
 /// late by as much. With ordinary pages the server's memory grows a page at a time; its
 /// steady-state speed is the same (the load test's slot requests alike with and without)
-/// and it holds less (18 MiB at start instead of 27).
+/// and it holds less (21-22 MiB before the load test's phase 2 instead of 27-29).
 fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: a plain system call with integer arguments; it changes only how the kernel
